@@ -1,0 +1,89 @@
+"""jobmatch: job and skills-training matching for a county bureau, its firms and residents."""
+
+import os
+import secrets
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from jobmatch.config import Defaults, settings_from_environment
+
+# Each feature's routes module exposes ``blp``; the API registers them in this order.
+FEATURE_BLUEPRINTS = ("jobmatch.health",)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("JOBMATCH_INSTANCE_PATH") or None)
+    app.config.from_object(Defaults)
+    app.config.update(settings_from_environment())
+    if config:
+        app.config.update(config)
+    _fill_local_defaults(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def _fill_local_defaults(app: Flask) -> None:
+    """Settings that default to files under instance/: the SQLite database and a dev secret."""
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'jobmatch.db'}"
+    if not app.config["SECRET_KEY"]:
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            instance.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_enforce_foreign_keys(dbapi_connection, connection_record):
+    """SQLite checks foreign keys only when asked, on every connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    from jobmatch import crypto, models  # noqa: F401  (models: every table known to metadata)
+    from jobmatch.extensions import api, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    api.init_app(app)
+    limiter.init_app(app)
+    crypto.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from jobmatch.extensions import api
+
+    for module_name in FEATURE_BLUEPRINTS:
+        module = import_module(module_name)
+        if module_name.startswith("jobmatch.web"):
+            app.register_blueprint(module.blp)
+        else:
+            api.register_blueprint(module.blp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from jobmatch.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from jobmatch.commands import register_commands as register
+
+    register(app)

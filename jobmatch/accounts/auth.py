@@ -1,0 +1,96 @@
+"""Bearer tokens and the role checks every API route uses.
+
+A token is the user's id signed with SECRET_KEY (itsdangerous), with an expiry, bound to a
+fingerprint of the password hash so that changing a password ends every older token.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from jobmatch.accounts.models import User
+from jobmatch.errors import Forbidden, Unauthorized
+from jobmatch.extensions import db
+
+STAFF_ROLES = ("admin", "staff")
+_SALT = "jobmatch api token"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def _fingerprint(user: User) -> str:
+    return user.password_hash[-12:]
+
+
+def issue_token(user: User) -> str:
+    return _serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def user_from_token(token: str) -> User:
+    max_age = current_app.config["TOKEN_MAX_AGE_SECONDS"]
+    try:
+        payload = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise Unauthorized("登录已过期，请重新登录。") from None
+    except BadSignature:
+        raise Unauthorized("令牌无效，请重新登录。") from None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.is_active or payload.get("fp") != _fingerprint(user):
+        raise Unauthorized("令牌无效，请重新登录。")
+    return user
+
+
+def authenticate(username: str, password: str) -> User:
+    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None or not user.is_active or not user.check_password(password):
+        raise Unauthorized("用户名或密码错误。")
+    return user
+
+
+def current_user() -> User | None:
+    """The user the request's bearer token names, or None when it sends no token.
+
+    A token that is sent but bad is a 401 even where anyone may read.
+    """
+    if "current_user" not in g:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            g.current_user = None
+        else:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("请在 Authorization 头中使用 Bearer 令牌。")
+            g.current_user = user_from_token(token.strip())
+    return g.current_user
+
+
+def require_user() -> User:
+    user = current_user()
+    if user is None:
+        raise Unauthorized("需要登录。")
+    return user
+
+
+def require_roles(*roles: str) -> Callable:
+    """Decorate a view: the caller must be signed in with one of ``roles`` (401, else 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = require_user()
+            if user.role not in roles:
+                raise Forbidden("当前账号无权进行此操作。")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def is_staff(user: User | None) -> bool:
+    return user is not None and user.role in STAFF_ROLES

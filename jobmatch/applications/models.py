@@ -1,0 +1,52 @@
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.database import Timestamps
+from jobmatch.extensions import db
+from jobmatch.posts.models import Post, _in
+
+APPLICATION_STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
+REASONS = ("in_training", "no_show", "skills", "wage", "distance", "shift", "other")
+
+
+class Application(Timestamps, db.Model):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "post_id"),
+        CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(f"reason IS NULL OR {_in('reason', REASONS)}", name="reason"),
+        Index("ix_applications_post_status", "post_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    # What the ranker said when staff referred the resident: the outcome is judged against it.
+    referred_rank: Mapped[int | None]
+    referred_score: Mapped[float | None]
+
+    post: Mapped[Post] = relationship()
+    history: Mapped[list["ApplicationEvent"]] = relationship(
+        back_populates="application", order_by="ApplicationEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class ApplicationEvent(Timestamps, db.Model):
+    """One move of an application: who made it, when, from which status to which, and why."""
+
+    __tablename__ = "application_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship(back_populates="history")

@@ -1,0 +1,98 @@
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from jobmatch.catalogue.models import Skill
+from jobmatch.communities.models import Community
+from jobmatch.crypto import EncryptedText
+from jobmatch.database import Timestamps
+from jobmatch.extensions import db
+from jobmatch.posts.models import _in
+
+GENDERS = ("male", "female")
+SHIFT_PREFERENCES = ("day", "night", "any")
+PRIORITY_GROUPS = (
+    "relocated",
+    "poverty_alleviated",
+    "monitored",
+    "disabled",
+    "zero_employment_family",
+    "veteran",
+    "low_income",
+)
+EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "in_training", "not_seeking")
+SKILL_SOURCES = ("declared", "training")
+
+
+class Resident(Timestamps, db.Model):
+    """A resident or trainee. ID and phone numbers are stored encrypted (see jobmatch.crypto)."""
+
+    __tablename__ = "residents"
+    __table_args__ = (
+        CheckConstraint(_in("gender", GENDERS), name="gender"),
+        CheckConstraint(_in("shift_preference", SHIFT_PREFERENCES), name="shift_preference"),
+        CheckConstraint(_in("employment_status", EMPLOYMENT_STATUSES), name="employment_status"),
+        CheckConstraint("desired_wage IS NULL OR desired_wage >= 0", name="desired_wage"),
+        CheckConstraint("max_commute_km IS NULL OR max_commute_km > 0", name="max_commute_km"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number: Mapped[str] = mapped_column(EncryptedText)
+    # Keyed hash of the ID number: unique, and the way a resident is found by ID number.
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str] = mapped_column(EncryptedText)
+    gender: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[date] = mapped_column(index=True)
+    education: Mapped[str] = mapped_column(String(32), default="other")
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    desired_wage: Mapped[int | None]
+    shift_preference: Mapped[str] = mapped_column(String(8), default="any")
+    max_commute_km: Mapped[float | None]
+    employment_status: Mapped[str] = mapped_column(String(16), default="unemployed")
+
+    community: Mapped[Community | None] = relationship()
+    skill_links: Mapped[list["ResidentSkill"]] = relationship(
+        back_populates="resident", cascade="all, delete-orphan", order_by="ResidentSkill.skill_code"
+    )
+    group_links: Mapped[list["ResidentGroup"]] = relationship(
+        cascade="all, delete-orphan", order_by="ResidentGroup.group"
+    )
+
+    @property
+    def skills(self) -> list[str]:
+        return sorted({link.skill_code for link in self.skill_links})
+
+    @property
+    def groups(self) -> list[str]:
+        return [link.group for link in self.group_links]
+
+
+class ResidentSkill(db.Model):
+    """A skill a resident holds: declared at registration, or conferred by passed training."""
+
+    __tablename__ = "resident_skills"
+    __table_args__ = (CheckConstraint(_in("source", SKILL_SOURCES), name="source"),)
+
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_code: Mapped[str] = mapped_column(ForeignKey("skills.code"), primary_key=True, index=True)
+    source: Mapped[str] = mapped_column(String(16), default="declared")
+
+    resident: Mapped[Resident] = relationship(back_populates="skill_links")
+    skill: Mapped[Skill] = relationship()
+
+
+class ResidentGroup(db.Model):
+    """Membership of a priority group: sensitive personal information, never shown to firms."""
+
+    __tablename__ = "resident_groups"
+    __table_args__ = (CheckConstraint(_in('"group"', PRIORITY_GROUPS), name="group"),)
+
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
+    )
+    group: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
