@@ -1,0 +1,1 @@
+"""Seed data: `flask --app jobmatch seed` loads seed_data/ in one transaction."""

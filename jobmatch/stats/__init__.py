@@ -1,0 +1,1 @@
+"""GET /api/stats: the bureau's aggregate figures."""
