@@ -5,18 +5,23 @@ fingerprint of the password hash so that changing a password ends every older to
 """
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 
-from flask import current_app, g, request
+from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, Unauthorized
 from jobmatch.extensions import db
 
 STAFF_ROLES = ("admin", "staff")
+# OpenAPI security of an operation: open to anyone (a token may be sent), or needing a token.
+PUBLIC_SECURITY = [{}, {"bearerAuth": []}]
+TOKEN_SECURITY = [{"bearerAuth": []}]
 _SALT = "jobmatch api token"
+_USER_KEY = "jobmatch.current_user"
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -45,9 +50,18 @@ def user_from_token(token: str) -> User:
     return user
 
 
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    return generate_password_hash("jobmatch decoy password")
+
+
 def authenticate(username: str, password: str) -> User:
+    """The active user with these credentials; the same 401 whether or not the account exists."""
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so that an unknown username takes as long to refuse as a wrong password.
+        check_password_hash(_decoy_hash(), password)
+    if user is None or not user.check_password(password) or not user.is_active:
         raise Unauthorized("用户名或密码错误。")
     return user
 
@@ -57,16 +71,19 @@ def current_user() -> User | None:
 
     A token that is sent but bad is a 401 even where anyone may read.
     """
-    if "current_user" not in g:
+    # Cached on the request itself, not on g: an app context (and its g) can outlive one
+    # request, as it does under a test client inside a pushed context.
+    cache = request.environ
+    if _USER_KEY not in cache:
         header = request.headers.get("Authorization", "")
         if not header:
-            g.current_user = None
+            cache[_USER_KEY] = None
         else:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("请在 Authorization 头中使用 Bearer 令牌。")
-            g.current_user = user_from_token(token.strip())
-    return g.current_user
+            cache[_USER_KEY] = user_from_token(token.strip())
+    return cache[_USER_KEY]
 
 
 def require_user() -> User:
@@ -94,3 +111,13 @@ def require_roles(*roles: str) -> Callable:
 
 def is_staff(user: User | None) -> bool:
     return user is not None and user.role in STAFF_ROLES
+
+
+def check_request_token() -> None:
+    """A blueprint's before_request: reads need no token, but one that is sent must be good
+    (401), so that a client learns at once that its token expired; writes need a token,
+    checked before the body is."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        current_user()
+    else:
+        require_user()
