@@ -1,3 +1,5 @@
+"""Residents and trainees, the skills they hold and the priority groups they belong to."""
+
 from datetime import date
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
@@ -39,10 +41,12 @@ class Resident(Timestamps, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    id_number: Mapped[str] = mapped_column(EncryptedText)
+    # Deferred: loading a resident (for matching, lists, joins) decrypts nothing until a reader
+    # asks for the numbers; lists undefer them for the page they show, and only for that page.
+    id_number: Mapped[str] = mapped_column(EncryptedText, deferred=True, deferred_group="pii")
     # Keyed hash of the ID number: unique, and the way a resident is found by ID number.
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    phone: Mapped[str] = mapped_column(EncryptedText)
+    phone: Mapped[str] = mapped_column(EncryptedText, deferred=True, deferred_group="pii")
     gender: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date] = mapped_column(index=True)
     education: Mapped[str] = mapped_column(String(32), default="other")

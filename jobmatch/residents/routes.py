@@ -1,0 +1,149 @@
+"""Residents API: registration, reads and changes with masking, import and export."""
+
+import io
+
+from flask import send_file
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from jobmatch.accounts.auth import require_roles, require_user
+from jobmatch.residents import export, importer, roster_export, service
+from jobmatch.residents.export_schemas import PersonalDataExport
+from jobmatch.residents.schemas import (
+    ImportResult,
+    ResidentCreate,
+    ResidentFilter,
+    ResidentOut,
+    ResidentUpdate,
+    RosterExportArgs,
+    RosterUpload,
+)
+from jobmatch.schemas import ErrorSchema
+
+blp = Blueprint(
+    "residents",
+    __name__,
+    url_prefix="/api/residents",
+    description="Residents and trainees. ID and phone numbers are masked for those who do not "
+    "need them; full reads are audited (see /api/audit).",
+)
+
+SECURITY = [{"bearerAuth": []}]
+staff_only = require_roles("admin", "staff")
+# Firms never see residents here: refused before anything about the request is looked at.
+staff_or_resident = require_roles("admin", "staff", "resident")
+
+
+def _errors(*codes: int):
+    descriptions = {
+        400: "Bad request",
+        401: "Not signed in, or a bad token",
+        403: "This role, or this user, may not",
+        404: "No such resident",
+        409: "The ID number is already registered",
+        413: "File over 10 MB",
+        415: "Not a spreadsheet: send .xlsx, or .csv in UTF-8 or GBK/GB18030",
+        422: "Invalid input, with messages by field",
+    }
+
+    def decorate(view):
+        for code in codes:
+            view = blp.alt_response(code, schema=ErrorSchema, description=descriptions[code])(view)
+        return blp.doc(security=SECURITY)(view)
+
+    return decorate
+
+
+@blp.route("")
+class Residents(MethodView):
+    @staff_only
+    @blp.arguments(ResidentFilter, location="query")
+    @blp.response(200, ResidentOut(many=True))
+    @blp.paginate(page_size=20)
+    @_errors(401, 403, 422)
+    def get(self, filters, pagination_parameters):
+        """List residents (staff): ID numbers masked, phones in full."""
+        residents, total = service.list_residents(
+            require_user(), filters, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return residents
+
+    @staff_only
+    @blp.arguments(ResidentCreate)
+    @blp.response(201, ResidentOut)
+    @_errors(401, 403, 409, 422)
+    def post(self, data):
+        """Register a resident (staff); gender and birth date come from the ID number."""
+        return service.create_resident(require_user(), data)
+
+
+@blp.route("/<int:resident_id>")
+class ResidentById(MethodView):
+    @staff_or_resident
+    @blp.response(200, ResidentOut)
+    @_errors(401, 403, 404)
+    def get(self, resident_id):
+        """Read one resident: staff see the full ID number (audited), a resident its own."""
+        return service.read_resident(require_user(), resident_id)
+
+    @staff_or_resident
+    @blp.arguments(ResidentUpdate)
+    @blp.response(200, ResidentOut)
+    @_errors(401, 403, 404, 409, 422)
+    def patch(self, data, resident_id):
+        """Change a resident: staff any field; a resident its own contact and preferences."""
+        return service.update_resident(require_user(), resident_id, data)
+
+
+@blp.route("/<int:resident_id>/export")
+class PersonalExport(MethodView):
+    @staff_or_resident
+    @blp.response(200, PersonalDataExport)
+    @_errors(401, 403, 404)
+    def get(self, resident_id):
+        """Download everything held about a resident, unmasked (the resident or staff; audited)."""
+        document = export.export_personal_data(require_user(), resident_id)
+        filename = f"resident-{resident_id}-data.json"
+        return document, 200, {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+@blp.route("/import")
+class RosterImport(MethodView):
+    @staff_only
+    @blp.arguments(RosterUpload, location="files")
+    @blp.response(200, ImportResult)
+    @_errors(401, 403, 413, 415, 422)
+    def post(self, upload):
+        """Import a roster (.xlsx or .csv); valid rows are saved, bad rows reported by number.
+
+        Rows are matched to registered residents by ID number: importing a file again updates
+        them. 413: over 10 MB. 415: not a spreadsheet (.xls, corrupt .xlsx, binary, unknown
+        encoding). 422: no file, an empty file, only a header, or a required column missing
+        (姓名, 身份证号码, 联系电话).
+        """
+        file = upload["file"]
+        return importer.import_roster(require_user(), file.filename or "", file.read())
+
+
+@blp.route("/export")
+class RosterExport(MethodView):
+    @staff_only
+    @blp.arguments(RosterExportArgs, location="query")
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type=roster_export.XLSX_MIMETYPE,
+        description="The roster workbook; masked unless the caller is an admin (then audited)",
+    )
+    @_errors(401, 403, 422)
+    def get(self, args):
+        """Download the roster as .xlsx with Chinese headers (staff; masked unless admin)."""
+        args.pop("format")
+        content, filename = roster_export.export_roster(require_user(), args)
+        return send_file(
+            io.BytesIO(content),
+            mimetype=roster_export.XLSX_MIMETYPE,
+            as_attachment=True,
+            download_name=filename,
+        )
