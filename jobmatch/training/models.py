@@ -1,16 +1,25 @@
-from datetime import date
+"""Training: programs, cohorts and their sessions, enrollments, attendance, assessments, claims."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    DateTime,
     ForeignKey,
+    Index,
     Numeric,
+    SmallInteger,
     String,
     Table,
+    Time,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from jobmatch.catalogue.models import Skill
 from jobmatch.database import Timestamps
@@ -86,10 +95,100 @@ class Enrollment(Timestamps, db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="enrolled")
-    hours_attended: Mapped[float] = mapped_column(Numeric(6, 1), default=0)
+    hours_attended: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=0)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     certificate_no: Mapped[str | None] = mapped_column(String(32), unique=True)
     certificate_issued_on: Mapped[date | None]
     completed_on: Mapped[date | None]
 
     cohort: Mapped[Cohort] = relationship()
+    resident: Mapped["Resident"] = relationship()  # noqa: F821
+
+
+# Seats taken: every enrollment not dropped. Read again after the cohort's lock to check capacity.
+Cohort.enrolled = column_property(
+    select(func.count(Enrollment.id))
+    .where(Enrollment.cohort_id == Cohort.id, Enrollment.status != "dropped")
+    .correlate_except(Enrollment)
+    .scalar_subquery()
+)
+
+
+class TrainingSession(db.Model):
+    """One scheduled class meeting of a cohort; a cohort's sessions never overlap each other."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="times"),
+        CheckConstraint("hours > 0", name="hours_positive"),
+        Index("ix_training_sessions_cohort_day", "cohort_id", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    held_on: Mapped[date] = mapped_column(index=True)
+    starts_at: Mapped[time] = mapped_column(Time)
+    ends_at: Mapped[time] = mapped_column(Time)
+    hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    topic: Mapped[str | None] = mapped_column(String(128))
+
+
+class Attendance(db.Model):
+    """A trainee's sign-in at one session; ``signed_in_at`` is Beijing wall-clock time."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "session_id"),
+        CheckConstraint("hours > 0", name="hours_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime)
+    hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+
+    session: Mapped[TrainingSession] = relationship()
+
+
+class Assessment(db.Model):
+    """One sitting of the final assessment; attempt 2 is the one resit allowed."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "attempt"),
+        CheckConstraint("attempt IN (1, 2)", name="attempt"),
+        CheckConstraint("theory_score BETWEEN 0 AND 100", name="theory_score"),
+        CheckConstraint("practical_score BETWEEN 0 AND 100", name="practical_score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))
+    attempt: Mapped[int] = mapped_column(SmallInteger)
+    theory_score: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    practical_score: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    assessed_on: Mapped[date]
+
+    enrollment: Mapped[Enrollment] = relationship()
+
+
+class SubsidyClaim(Timestamps, db.Model):
+    """A training subsidy filed with the bureau: one of a kind per person per year."""
+
+    __tablename__ = "subsidy_claims"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "kind", "year"),
+        CheckConstraint("amount >= 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int]
+    days: Mapped[int]
+    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    claimed_on: Mapped[date]

@@ -1,0 +1,118 @@
+"""Training API: each cohort's roster, attendance, assessments and certificates."""
+
+from flask_smorest import Blueprint
+
+from jobmatch.accounts.auth import current_user
+from jobmatch.training import enrollments
+from jobmatch.training.docs import StaffView, staff_endpoint
+from jobmatch.training.schemas import (
+    AssessmentCreate,
+    AssessmentOut,
+    AttendanceCreate,
+    AttendanceOut,
+    CertificateCreate,
+    EnrollmentCreate,
+    EnrollmentOut,
+    EnrollmentUpdate,
+)
+
+blp = Blueprint(
+    "enrollments",
+    __name__,
+    url_prefix="/api",
+    description="Training rosters: enrollment, attendance, assessment, certificates (staff)",
+)
+
+
+def _attendance_out(record) -> dict:
+    attendance, resident_id = record
+    return {
+        "id": attendance.id,
+        "session_id": attendance.session_id,
+        "enrollment_id": attendance.enrollment_id,
+        "resident_id": resident_id,
+        "signed_in_at": attendance.signed_in_at,
+        "hours": attendance.hours,
+    }
+
+
+@blp.route("/cohorts/<int:cohort_id>/enrollments")
+class CohortEnrollments(StaffView):
+    @staff_endpoint(blp, 404, 422)
+    @blp.response(200, EnrollmentOut(many=True))
+    @blp.paginate()
+    def get(self, cohort_id, pagination_parameters):
+        """The cohort's roster, in order of enrollment."""
+        items, total = enrollments.list_enrollments(
+            current_user(), cohort_id, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return items
+
+    @staff_endpoint(blp, 404, 409, 422)
+    @blp.arguments(EnrollmentCreate)
+    @blp.response(201, EnrollmentOut)
+    def post(self, data, cohort_id):
+        """Enroll a resident: a seat must be left and the timetable free (else 409)."""
+        return enrollments.enroll(current_user(), cohort_id, data["resident_id"])
+
+
+@blp.route("/enrollments/<int:enrollment_id>")
+class EnrollmentItem(StaffView):
+    @staff_endpoint(blp, 404)
+    @blp.response(200, EnrollmentOut)
+    def get(self, enrollment_id):
+        """Read one enrollment."""
+        return enrollments.get_enrollment(current_user(), enrollment_id)
+
+    @staff_endpoint(blp, 404, 409, 422)
+    @blp.arguments(EnrollmentUpdate)
+    @blp.response(200, EnrollmentOut)
+    def patch(self, data, enrollment_id):
+        """Drop a trainee, or take a dropped one back; completion comes from passing."""
+        return enrollments.change_status(current_user(), enrollment_id, data["status"])
+
+
+@blp.route("/sessions/<int:session_id>/attendance")
+class SessionAttendance(StaffView):
+    @staff_endpoint(blp, 404)
+    @blp.response(200, AttendanceOut(many=True))
+    def get(self, session_id):
+        """Who signed in at the session, and when."""
+        return [
+            _attendance_out(record)
+            for record in enrollments.list_attendance(current_user(), session_id)
+        ]
+
+    @staff_endpoint(blp, 404, 409, 422)
+    @blp.arguments(AttendanceCreate)
+    @blp.response(201, AttendanceOut)
+    def post(self, data, session_id):
+        """Sign a trainee of the session's cohort in; the hours count towards completion."""
+        return _attendance_out(enrollments.record_attendance(current_user(), session_id, data))
+
+
+@blp.route("/enrollments/<int:enrollment_id>/assessment")
+class EnrollmentAssessment(StaffView):
+    @staff_endpoint(blp, 404)
+    @blp.response(200, AssessmentOut(many=True))
+    def get(self, enrollment_id):
+        """The trainee's sittings: the assessment and, after a fail, the one resit."""
+        return enrollments.list_assessments(current_user(), enrollment_id)
+
+    @staff_endpoint(blp, 404, 409, 422)
+    @blp.arguments(AssessmentCreate)
+    @blp.response(201, AssessmentOut)
+    def post(self, data, enrollment_id):
+        """Record scores (0-100); a pass completes and confers the program's skills at once."""
+        return enrollments.assess(current_user(), enrollment_id, data)
+
+
+@blp.route("/enrollments/<int:enrollment_id>/certificate")
+class EnrollmentCertificate(StaffView):
+    @staff_endpoint(blp, 404, 409, 422)
+    @blp.arguments(CertificateCreate)
+    @blp.response(201, EnrollmentOut)
+    def post(self, data, enrollment_id):
+        """Issue the certificate of a completed trainee; a serial already used is a 409."""
+        return enrollments.issue_certificate(current_user(), enrollment_id, data)
