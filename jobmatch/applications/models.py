@@ -1,11 +1,23 @@
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, UtcDateTime
 from jobmatch.extensions import db
 from jobmatch.posts.models import Post, _in
 
 APPLICATION_STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
+# Statuses after which only an admin correction moves an application again.
+FINISHED_STATUSES = ("hired", "rejected", "withdrawn")
 REASONS = ("in_training", "no_show", "skills", "wage", "distance", "shift", "other")
 
 
@@ -27,6 +39,8 @@ class Application(Timestamps, db.Model):
     # What the ranker said when staff referred the resident: the outcome is judged against it.
     referred_rank: Mapped[int | None]
     referred_score: Mapped[float | None]
+    # When the current hire happened; cleared when an admin undoes the hire.
+    hired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     post: Mapped[Post] = relationship()
     history: Mapped[list["ApplicationEvent"]] = relationship(
@@ -48,5 +62,9 @@ class ApplicationEvent(Timestamps, db.Model):
     reason: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The actor's role when the move was made (a user's role may change later).
+    actor_role: Mapped[str | None] = mapped_column(String(16))
+    # An admin's correction of a finished application, outside the ordinary workflow.
+    correction: Mapped[bool] = mapped_column(Boolean, default=False)
 
     application: Mapped[Application] = relationship(back_populates="history")

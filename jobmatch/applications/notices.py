@@ -1,0 +1,80 @@
+"""What each party is told when an application opens or moves (texts in Chinese)."""
+
+from sqlalchemy import func, select
+
+from jobmatch.applications.models import Application
+from jobmatch.extensions import db
+from jobmatch.notifications.senders import Message
+from jobmatch.notifications.service import to_firm, to_resident, to_staff
+from jobmatch.residents.models import Resident
+from jobmatch.web.labels import APPLICATION_STATUS, REASON
+
+STATUS_LABELS = APPLICATION_STATUS
+REASON_LABELS = REASON
+
+
+def _link(application: Application) -> str:
+    return f"/api/applications/{application.id}"
+
+
+def on_open(application: Application, resident: Resident, by_staff: bool) -> list[Message]:
+    """The firm learns of every new application; a referred resident learns of the referral."""
+    post = application.post
+    if by_staff:
+        firm_text = f"人社局向岗位“{post.title}”推荐了 {resident.name}，请查看。"
+    else:
+        firm_text = f"{resident.name} 报名了岗位“{post.title}”，请查看。"
+    messages = to_firm(post.firm_id, "application_new", firm_text, _link(application))
+    if by_staff:
+        messages += to_resident(
+            resident.id,
+            "application_status",
+            f"人社局为您推荐了{post.firm.name}的岗位“{post.title}”，可联系经办人了解详情。",
+            _link(application),
+        )
+    return messages
+
+
+def on_move(
+    application: Application, from_status: str, actor_role: str, correction: bool
+) -> list[Message]:
+    """The resident learns of every move it did not make itself; the firm of a withdrawal."""
+    post = application.post
+    to_status = application.status
+    label = STATUS_LABELS[to_status]
+    if application.reason:
+        label += f"（{REASON_LABELS[application.reason]}）"
+    text = f"您在{post.firm.name}“{post.title}”的申请状态：{label}。"
+    if correction:
+        text = f"人社局更正了您在{post.firm.name}“{post.title}”的申请状态：{label}。"
+    messages = []
+    if actor_role != "resident":
+        messages += to_resident(
+            application.resident_id, "application_status", text, _link(application)
+        )
+    if to_status == "withdrawn" and not correction:
+        messages += to_firm(
+            post.firm_id,
+            "application_withdrawn",
+            f"申请人已撤回对岗位“{post.title}”的申请（{REASON_LABELS[application.reason]}）。",
+            _link(application),
+        )
+    return messages
+
+
+def on_hire(application: Application) -> list[Message]:
+    """Staff are told when the resident now holds hires at two or more posts (allowed)."""
+    hires = db.session.scalar(
+        select(func.count())
+        .select_from(Application)
+        .where(Application.resident_id == application.resident_id, Application.status == "hired")
+    )
+    if hires < 2:
+        return []
+    name = db.session.scalar(select(Resident.name).where(Resident.id == application.resident_id))
+    return to_staff(
+        "hired_twice",
+        f"{name}（居民编号 {application.resident_id}）已在 {hires} 个岗位被录用，"
+        "请核实其就业情况。",
+        f"/api/applications?resident_id={application.resident_id}&status=hired",
+    )

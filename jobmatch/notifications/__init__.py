@@ -1,0 +1,1 @@
+"""In-app notifications, sent through one small sender interface."""

@@ -1,0 +1,61 @@
+"""The one way a notice leaves a service: a Message handed to each configured sender.
+
+Only the in-app sender exists: nothing is sent outside the machine. An SMS or WeChat sender
+is a class with the same ``send`` method, registered in ``SENDERS`` and named in the
+``JOBMATCH_NOTIFICATION_CHANNELS`` setting; it must deliver only after the caller's
+transaction commits (for instance by queueing the message on ``after_commit``), so that a
+move that is rolled back never texts anyone.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from flask import current_app
+
+from jobmatch.extensions import db
+from jobmatch.notifications.models import Notification
+
+DEFAULT_CHANNELS = ("in_app",)
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    text: str
+    link: str | None = None
+    user_id: int | None = None
+    recipient_role: str | None = None
+
+
+class Sender(Protocol):
+    def send(self, message: Message) -> None: ...
+
+
+class InAppSender:
+    """Adds the notice to the inbox table inside the caller's transaction."""
+
+    def send(self, message: Message) -> None:
+        db.session.add(
+            Notification(
+                user_id=message.user_id,
+                recipient_role=message.recipient_role,
+                kind=message.kind,
+                text=message.text,
+                link=message.link,
+            )
+        )
+
+
+SENDERS: dict[str, type[Sender]] = {"in_app": InAppSender}
+
+
+def configured_senders() -> list[Sender]:
+    channels = current_app.config.get("JOBMATCH_NOTIFICATION_CHANNELS", DEFAULT_CHANNELS)
+    return [SENDERS[channel]() for channel in channels]
+
+
+def send(messages: list[Message]) -> None:
+    senders = configured_senders()
+    for message in messages:
+        for sender in senders:
+            sender.send(message)
