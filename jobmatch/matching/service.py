@@ -1,0 +1,294 @@
+"""Ranking services: posts for a resident, residents for a post, with scores and reasons.
+
+``rank_posts_for_resident`` and ``rank_residents_for_post`` are the interface other features
+use (applications records referred_rank and referred_score from the first). They rank only
+eligible pairs (eligibility.py), score with the served model (or the rules ranker when no
+trusted model is loaded), apply the bounded priority lift (rerank.py) and explain the top ones.
+The access-checking wrappers used by the routes follow at the end.
+"""
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from flask import Flask, current_app
+
+from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.models import User
+from jobmatch.errors import Forbidden, NotFound
+from jobmatch.matching.eligibility import commute_km, eligible
+from jobmatch.matching.features import pair_features
+from jobmatch.matching.reasons import ReasonWriter
+from jobmatch.matching.registry import ServedModel
+from jobmatch.matching.rerank import PriorityPolicy
+from jobmatch.matching.snapshot import Snapshot, SnapshotCache
+from jobmatch.matching.tables import day_key
+
+EXTENSION = "jobmatch_matching"
+MAX_LIMIT = 100
+RESULTS_KEPT = 4096
+
+
+@dataclass
+class Match:
+    post_id: int
+    resident_id: int
+    rank: int
+    score: float
+    model_score: float
+    priority_lift: float
+    reasons: list[str]
+    post: dict = field(default_factory=dict)
+
+
+@dataclass
+class Candidate:
+    resident_id: int
+    post_id: int
+    rank: int
+    score: float
+    model_score: float
+    priority_lift: float
+    reasons: list[str]
+    name: str = ""
+
+
+class MatchingEngine:
+    """What one app keeps for matching: the data snapshot, the served model, the policy."""
+
+    def __init__(self, config):
+        self.cache = SnapshotCache(float(config.get("MATCHING_SNAPSHOT_MAX_AGE", 3600)))
+        self.model = ServedModel(
+            config["JOBMATCH_MODEL_DIR"], float(config.get("MATCHING_MODEL_CHECK_SECONDS", 1.0))
+        )
+        self.policy = PriorityPolicy.from_config(config)
+        self.results: OrderedDict = OrderedDict()
+        self.results_lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        return self.cache.current()
+
+    def ranker(self):
+        self.model.refresh()
+        return self.model.ranker
+
+    def remembered(self, key: tuple, compute):
+        """A ranked list, computed once per data generation, model and day: the same post's
+        candidates asked for again cost a dictionary look-up until anything they read changes."""
+        key = (*key, self.cache.generation, self.model.loads, date.today())
+        with self.results_lock:
+            if key in self.results:
+                self.results.move_to_end(key)
+                return list(self.results[key])
+        value = compute()
+        with self.results_lock:
+            self.results[key] = value
+            while len(self.results) > RESULTS_KEPT:
+                self.results.popitem(last=False)
+        return list(value)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = MatchingEngine(app.config)
+
+
+def engine() -> MatchingEngine:
+    return current_app.extensions[EXTENSION]
+
+
+@dataclass
+class Scored:
+    ri: np.ndarray
+    pi: np.ndarray
+    distance: np.ndarray
+    X: np.ndarray
+    model_score: np.ndarray
+
+
+def score_eligible(snapshot: Snapshot, ranker, ri, pi, today: date) -> Scored:
+    """Eligible pairs among the broadcast (ri, pi), their features and model scores."""
+    residents, posts = snapshot.residents, snapshot.posts
+    one_resident, one_post = np.size(ri) == 1, np.size(pi) == 1
+    distance = commute_km(residents, posts, ri, pi)
+    mask = eligible(residents, posts, ri, pi, today, distance)
+    ri_all, pi_all, distance = np.broadcast_arrays(ri, pi, distance)
+    ri, pi, distance = ri_all[mask], pi_all[mask], distance[mask]
+    # One post (or resident) stays one row that broadcasts, rather than n gathered copies.
+    X = pair_features(
+        residents,
+        posts,
+        ri[:1] if one_resident else ri,
+        pi[:1] if one_post else pi,
+        day_key(today),
+        distance=distance,
+    )
+    return Scored(ri, pi, distance, X, ranker.score(X) if len(X) else np.zeros(0))
+
+
+def top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best scores, ties broken by the smaller id, deterministically."""
+    if len(scores) > k:
+        threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
+        keep = np.flatnonzero(scores >= threshold)
+    else:
+        keep = np.arange(len(scores))
+    return keep[np.lexsort((ids[keep], -scores[keep]))][:k]
+
+
+def post_summary(snapshot: Snapshot, p: int) -> dict:
+    post = snapshot.posts.records[p]
+    return {
+        "id": post.id,
+        "title": post.title,
+        "firm_id": post.firm_id,
+        "firm_name": post.firm_name,
+        "category": post.category,
+        "occupation_code": post.occupation_code,
+        "wage_min": post.wage_min,
+        "wage_max": post.wage_max,
+        "shift": post.shift,
+        "openings_left": post.openings - post.filled,
+        "meals_provided": post.meals_provided,
+        "housing_provided": post.housing_provided,
+    }
+
+
+def _check_limit(limit: int) -> int:
+    if not 1 <= int(limit) <= MAX_LIMIT:
+        raise ValueError(f"limit must be within 1..{MAX_LIMIT}")
+    return int(limit)
+
+
+def rank_posts_for_resident(resident_id: int, limit: int = 20) -> list[Match]:
+    """The best eligible open posts for one resident, best first; NotFound if no such resident."""
+    limit, matching = _check_limit(limit), engine()
+    snapshot, ranker = matching.snapshot(), matching.ranker()
+    return matching.remembered(
+        ("posts", int(resident_id), limit),
+        lambda: _rank_posts(matching, snapshot, ranker, int(resident_id), limit),
+    )
+
+
+def _rank_posts(matching, snapshot, ranker, resident_id: int, limit: int) -> list[Match]:
+    today = date.today()
+    r = snapshot.residents.index.get(int(resident_id))
+    if r is None or not snapshot.residents.alive[r]:
+        raise NotFound("未找到该居民。")
+    open_posts = np.flatnonzero(snapshot.posts.open_mask(today))
+    scored = score_eligible(snapshot, ranker, np.array([r]), open_posts, today)
+    final, lifts = matching.policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
+    best = top_k(final, snapshot.posts.ids[scored.pi], limit)
+    writer = ReasonWriter(snapshot.residents, snapshot.posts)
+    reasons = writer.explain(
+        scored.ri[best], scored.pi[best], scored.X[best],
+        ranker.contributions(scored.X[best]), scored.distance[best],
+    )  # fmt: skip
+    return [
+        Match(
+            post_id=int(snapshot.posts.ids[scored.pi[i]]),
+            resident_id=int(resident_id),
+            rank=rank,
+            score=round(float(final[i]), 6),
+            model_score=round(float(scored.model_score[i]), 6),
+            priority_lift=float(lifts[i]),
+            reasons=why,
+            post=post_summary(snapshot, scored.pi[i]),
+        )
+        for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
+    ]
+
+
+def rank_residents_for_post(
+    post_id: int, limit: int = 20, for_firm: bool = False
+) -> list[Candidate]:
+    """The best eligible residents for one post, best first (none if the post is not open)."""
+    limit, matching = _check_limit(limit), engine()
+    snapshot, ranker = matching.snapshot(), matching.ranker()
+    return matching.remembered(
+        ("residents", int(post_id), limit, for_firm),
+        lambda: _rank_residents(matching, snapshot, ranker, int(post_id), limit, for_firm),
+    )
+
+
+def _rank_residents(matching, snapshot, ranker, post_id, limit, for_firm) -> list[Candidate]:
+    today = date.today()
+    p = snapshot.posts.index.get(int(post_id))
+    if p is None:
+        raise NotFound("未找到该岗位。")
+    if not snapshot.posts.open_mask(today)[p]:
+        return []
+    everyone = np.arange(len(snapshot.residents))
+    scored = score_eligible(snapshot, ranker, everyone, np.array([p]), today)
+    final, lifts = matching.policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
+    best = top_k(final, snapshot.residents.ids[scored.ri], limit)
+    writer = ReasonWriter(snapshot.residents, snapshot.posts, for_firm=for_firm)
+    reasons = writer.explain(
+        scored.ri[best], scored.pi[best], scored.X[best],
+        ranker.contributions(scored.X[best]), scored.distance[best],
+    )  # fmt: skip
+    return [
+        Candidate(
+            resident_id=int(snapshot.residents.ids[scored.ri[i]]),
+            post_id=int(post_id),
+            rank=rank,
+            score=round(float(final[i]), 6),
+            model_score=round(float(scored.model_score[i]), 6),
+            priority_lift=float(lifts[i]),
+            reasons=why,
+            name=snapshot.residents.names[scored.ri[i]],
+        )
+        for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
+    ]
+
+
+# Access-checked wrappers for the routes.
+
+
+def resident_matches(user: User, resident_id: int, limit: int) -> list[Match]:
+    if not (is_staff(user) or (user.role == "resident" and user.resident_id == resident_id)):
+        raise Forbidden("只能查看本人的推荐岗位。")
+    return rank_posts_for_resident(resident_id, limit)
+
+
+FIRM_FIELDS = ("resident_id", "rank", "score", "reasons", "name")
+
+
+def post_candidates(user: User, post_id: int, limit: int) -> list[Candidate] | list[dict]:
+    """Staff see the score's parts; a firm sees its own posts' candidates, nothing sensitive."""
+    if is_staff(user):
+        return rank_residents_for_post(post_id, limit)
+    if user.role != "firm":
+        raise Forbidden("只有人社局工作人员或发布该岗位的企业可以查看候选人。")
+    snapshot = engine().snapshot()
+    p = snapshot.posts.index.get(int(post_id))
+    if p is None or int(snapshot.posts.firm_ids[p]) != user.firm_id:
+        raise NotFound("未找到该岗位。")
+    candidates = rank_residents_for_post(post_id, limit, for_firm=True)
+    return [{name: getattr(c, name) for name in FIRM_FIELDS} for c in candidates]
+
+
+def served_model_card() -> dict:
+    model = engine().model
+    model.refresh()
+    return {
+        "serving": model.version or "rules",
+        "trusted": model.trusted,
+        "problem": model.problem,
+        "card": model.card,
+    }
+
+
+def score_all_pairs(chunk_size: int = 4096):
+    """Model scores of every resident against every post, a chunk of residents at a time
+    (bulk re-scoring; memory stays bounded). Yields (chunk, n_posts) arrays in resident order."""
+    matching = engine()
+    snapshot, ranker = matching.snapshot(), matching.ranker()
+    residents, posts = snapshot.residents, snapshot.posts
+    every_post = np.arange(len(posts))
+    today_key = day_key(date.today())
+    for start in range(0, len(residents), chunk_size):
+        rows = np.arange(start, min(start + chunk_size, len(residents)))
+        X = pair_features(residents, posts, rows[:, None], every_post[None, :], today_key)
+        yield ranker.score(X).reshape(len(rows), len(posts))

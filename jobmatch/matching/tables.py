@@ -1,0 +1,272 @@
+"""Residents and posts as column arrays: what eligibility, features and scoring read.
+
+Records (plain dataclasses) come from the database or from a test; tables turn them into numpy
+columns indexed by row, so that one resident against every post, or every resident against one
+post, is a handful of array operations. Skills and programs are columns of boolean matrices
+over a shared vocabulary.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from jobmatch.education import EDUCATION_RANK
+from jobmatch.residents.models import PRIORITY_GROUPS
+
+SHIFT_CODES = {"day": 0, "night": 1, "rotating": 2}
+PREFERENCE_CODES = {"any": 0, "day": 1, "night": 2}
+NO_MAX_AGE = 999
+NO_EXPIRY = 99_991_231
+
+
+def day_key(day: date) -> int:
+    """yyyymmdd as an integer: (key(day) - key(birth)) // 10000 is the age in whole years."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+@dataclass
+class ResidentRecord:
+    id: int
+    name: str
+    birth_date: date
+    education: str = "junior_high"
+    lat: float | None = None
+    lon: float | None = None
+    desired_wage: int | None = None
+    shift_preference: str = "any"
+    max_commute_km: float | None = None
+    employment_status: str = "unemployed"
+    skills: frozenset[str] = frozenset()
+    completed_programs: frozenset[str] = frozenset()  # completed enrollments, passed or not
+    certificates: frozenset[str] = frozenset()  # completed and passed: the program's certificate
+    groups: frozenset[str] = frozenset()
+    applications: int = 0
+    hires: int = 0
+
+
+@dataclass
+class PostRecord:
+    id: int
+    firm_id: int
+    title: str
+    category: str = "general"
+    occupation_code: str | None = None
+    openings: int = 1
+    filled: int = 0
+    wage_min: int = 3000
+    wage_max: int = 4000
+    shift: str = "day"
+    min_education: str | None = None
+    min_age: int = 16
+    max_age: int | None = None
+    meals_provided: bool = False
+    housing_provided: bool = False
+    status: str = "open"
+    expires_on: date | None = None
+    lat: float | None = None
+    lon: float | None = None
+    firm_name: str = ""
+    required_skills: tuple[str, ...] = ()
+    required_certificates: tuple[str, ...] = ()
+    firm_hire_rate: float = 0.2
+
+
+@dataclass
+class Vocabulary:
+    """Skill and program codes in column order, with their names and occupations."""
+
+    skills: list[str] = field(default_factory=list)
+    skill_names: dict[str, str] = field(default_factory=dict)
+    skill_occupations: dict[str, str | None] = field(default_factory=dict)
+    programs: list[str] = field(default_factory=list)
+    program_names: dict[str, str] = field(default_factory=dict)
+    program_occupations: dict[str, str | None] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.skill_column = {code: i for i, code in enumerate(self.skills)}
+        self.program_column = {code: i for i, code in enumerate(self.programs)}
+
+    def skill_matrix(self, code_sets) -> np.ndarray:
+        matrix = np.zeros((len(code_sets), max(len(self.skills), 1)), dtype=bool)
+        for row, codes in enumerate(code_sets):
+            matrix[row, [self.skill_column[c] for c in codes if c in self.skill_column]] = True
+        return matrix
+
+    def program_matrix(self, code_sets) -> np.ndarray:
+        matrix = np.zeros((len(code_sets), max(len(self.programs), 1)), dtype=bool)
+        for row, codes in enumerate(code_sets):
+            matrix[row, [self.program_column[c] for c in codes if c in self.program_column]] = True
+        return matrix
+
+
+def occupation_relevance(post_code: str | None, other: str | None) -> float:
+    """1 for the same occupation, 0.5 for the same small group (6-05-01), 0.25 for the middle."""
+    if not post_code or not other:
+        return 0.0
+    if post_code == other:
+        return 1.0
+    if post_code[:7] == other[:7]:
+        return 0.5
+    if post_code[:4] == other[:4]:
+        return 0.25
+    return 0.0
+
+
+def _coordinate(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+class ResidentTable:
+    """Residents as columns; rows are updated in place or appended, never reordered."""
+
+    COLUMNS = ("ids", "birth_key", "education", "lat", "lon", "desired_wage", "preference")
+    COLUMNS += ("max_commute", "unemployed", "applications", "hires", "alive")
+    MATRICES = ("skills", "completed", "certificates", "groups")
+
+    def __init__(self, records: list[ResidentRecord], vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self._assign(self._columns(records))
+        self.names = [r.name for r in records]
+        self.index = {int(rid): row for row, rid in enumerate(self.ids)}
+        self._index_places()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _columns(self, records: list[ResidentRecord]) -> dict[str, np.ndarray]:
+        v = self.vocabulary
+        return {
+            "ids": np.array([r.id for r in records], dtype=np.int64),
+            "birth_key": np.array([day_key(r.birth_date) for r in records], dtype=np.int64),
+            "education": np.array([EDUCATION_RANK[r.education] for r in records], dtype=np.int8),
+            "lat": np.array([_coordinate(r.lat) for r in records], dtype=np.float64),
+            "lon": np.array([_coordinate(r.lon) for r in records], dtype=np.float64),
+            "desired_wage": np.array(
+                [np.nan if r.desired_wage is None else r.desired_wage for r in records],
+                dtype=np.float64,
+            ),
+            "preference": np.array(
+                [PREFERENCE_CODES[r.shift_preference] for r in records], dtype=np.int8
+            ),
+            "max_commute": np.array([_coordinate(r.max_commute_km) for r in records]),
+            "unemployed": np.array([r.employment_status == "unemployed" for r in records]),
+            "applications": np.array([r.applications for r in records], dtype=np.float64),
+            "hires": np.array([r.hires for r in records], dtype=np.float64),
+            "alive": np.ones(len(records), dtype=bool),
+            "skills": v.skill_matrix([r.skills for r in records]),
+            "completed": v.program_matrix([r.completed_programs for r in records]),
+            "certificates": v.program_matrix([r.certificates for r in records]),
+            "groups": np.array(
+                [[g in r.groups for g in PRIORITY_GROUPS] for r in records], dtype=bool
+            ).reshape(len(records), len(PRIORITY_GROUPS)),
+        }
+
+    def _assign(self, columns: dict[str, np.ndarray]) -> None:
+        for name, values in columns.items():
+            setattr(self, name, values)
+
+    def _index_places(self) -> None:
+        """Residents live at a few dozen community or grid points: ``place`` numbers them, so a
+        commute is computed once per point and post, then gathered (see eligibility.py)."""
+        points = np.stack([np.nan_to_num(self.lat, nan=999.0), np.nan_to_num(self.lon, nan=999.0)])
+        unique, self.place = np.unique(points.T, axis=0, return_inverse=True)
+        self.place = self.place.reshape(-1)
+        unique[unique == 999.0] = np.nan
+        self.place_lat, self.place_lon = unique[:, 0].copy(), unique[:, 1].copy()
+
+    def upsert(self, records: list[ResidentRecord]) -> None:
+        """Overwrite the rows of residents already held and append the new ones."""
+        known = [r for r in records if r.id in self.index]
+        new = [r for r in records if r.id not in self.index]
+        if known:
+            rows = np.array([self.index[r.id] for r in known])
+            for name, values in self._columns(known).items():
+                getattr(self, name)[rows] = values
+            for row, record in zip(rows, known, strict=True):
+                self.names[row] = record.name
+        if new:
+            appended = self._columns(new)
+            start = len(self.ids)
+            for name in self.COLUMNS + self.MATRICES:
+                setattr(self, name, np.concatenate([getattr(self, name), appended[name]]))
+            self.names.extend(r.name for r in new)
+            self.index.update({r.id: start + i for i, r in enumerate(new)})
+        self._index_places()
+
+    def remove(self, resident_ids) -> None:
+        for rid in resident_ids:
+            row = self.index.get(int(rid))
+            if row is not None:
+                self.alive[row] = False
+
+
+class PostTable:
+    """Posts as columns, rebuilt whole when any post changes (there are hundreds, not 100,000)."""
+
+    def __init__(self, records: list[PostRecord], vocabulary: Vocabulary):
+        v = self.vocabulary = vocabulary
+        self.records = records
+        self._open_on: tuple | None = None
+        self.ids = np.array([p.id for p in records], dtype=np.int64)
+        self.index = {int(pid): row for row, pid in enumerate(self.ids)}
+        self.firm_ids = np.array([p.firm_id for p in records], dtype=np.int64)
+        self.status_open = np.array([p.status == "open" for p in records], dtype=bool)
+        self.openings_left = np.array([p.openings - p.filled for p in records], dtype=np.int64)
+        self.expires_key = np.array(
+            [NO_EXPIRY if p.expires_on is None else day_key(p.expires_on) for p in records],
+            dtype=np.int64,
+        )
+        self.min_age = np.array([p.min_age for p in records], dtype=np.int64)
+        self.max_age = np.array(
+            [NO_MAX_AGE if p.max_age is None else p.max_age for p in records], dtype=np.int64
+        )
+        self.min_education = np.array(
+            [-1 if p.min_education is None else EDUCATION_RANK[p.min_education] for p in records],
+            dtype=np.int8,
+        )
+        self.lat = np.array([_coordinate(p.lat) for p in records], dtype=np.float64)
+        self.lon = np.array([_coordinate(p.lon) for p in records], dtype=np.float64)
+        self.wage_min = np.array([p.wage_min for p in records], dtype=np.float64)
+        self.wage_max = np.array([p.wage_max for p in records], dtype=np.float64)
+        self.shift = np.array([SHIFT_CODES[p.shift] for p in records], dtype=np.int8)
+        self.skilled = np.array([p.category == "skilled" for p in records], dtype=np.float64)
+        self.perks = np.array(
+            [int(p.meals_provided) + int(p.housing_provided) for p in records], dtype=np.float64
+        )
+        self.firm_hire_rate = np.array([p.firm_hire_rate for p in records], dtype=np.float64)
+        self.required_skills = v.skill_matrix([p.required_skills for p in records])
+        self.required_count = self.required_skills.sum(axis=1).astype(np.float64)
+        self.certificates = v.program_matrix([p.required_certificates for p in records])
+        self.occupation_skills = np.array(
+            [[v.skill_occupations.get(s) == p.occupation_code for s in v.skills] for p in records],
+            dtype=bool,
+        ).reshape(len(records), len(v.skills))
+        if not v.skills:
+            self.occupation_skills = np.zeros((len(records), 1), dtype=bool)
+        # The same as column lists, for the few pairs whose reasons are written.
+        self.required_columns = [np.flatnonzero(row).tolist() for row in self.required_skills]
+        self.occupation_columns = [np.flatnonzero(row).tolist() for row in self.occupation_skills]
+        self.training_relevance = np.array(
+            [
+                [
+                    occupation_relevance(p.occupation_code, v.program_occupations.get(c))
+                    for c in v.programs
+                ]
+                or [0.0]
+                for p in records
+            ],
+            dtype=np.float64,
+        ).reshape(len(records), max(len(v.programs), 1))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def open_mask(self, today: date) -> np.ndarray:
+        """Open, with an opening left, not expired: the post-side half of eligibility."""
+        if self._open_on is None or self._open_on[0] != today:
+            mask = (
+                self.status_open & (self.openings_left > 0) & (self.expires_key >= day_key(today))
+            )
+            self._open_on = (today, mask)
+        return self._open_on[1]
