@@ -1,0 +1,87 @@
+"""The open posts, for anyone: filters by category, firm, skill, shift and wage."""
+
+from flask import render_template, request
+from sqlalchemy import select
+
+from jobmatch.catalogue.models import Skill
+from jobmatch.errors import Invalid
+from jobmatch.extensions import db
+from jobmatch.firms import service as firms
+from jobmatch.posts import service as posts
+from jobmatch.posts.models import SHIFTS
+from jobmatch.posts.schemas import PostFilters
+from jobmatch.web.blueprint import blp
+from jobmatch.web.forms import domain_errors, load
+
+PAGE_SIZE = 20
+# A county's open posts are some hundreds: the page takes them in one read from the service.
+ALL_OPEN = 10_000
+
+
+@blp.get("/")
+def index():
+    """Open posts, those still hiring first, with each one's openings left."""
+    args = request.args
+    raw = {key: args.get(key, "").strip() for key in ("category", "firm_id", "skill", "shift")}
+    raw["wage"] = args.get("wage", "").strip()
+    filters, errors = _service_filters(raw)
+    wage, shift = _page_filters(raw, errors)
+
+    found = []
+    if not errors:
+        try:
+            found, _ = posts.list_posts({**filters, "status": "open"}, 1, ALL_OPEN)
+        except Invalid as error:
+            errors = domain_errors(error)
+    # Shift and wage narrow what the posts service found (it has no such filters).
+    found = [
+        post
+        for post in found
+        if (shift is None or post.shift == shift) and (wage is None or post.wage_max >= wage)
+    ]
+    # Posts still hiring first, newest first; full ones after them.
+    found.sort(key=lambda post: (post.openings_left <= 0, -post.id))
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return render_template(
+        "index.html",
+        posts=shown,
+        total=len(found),
+        page=page,
+        pages=max((len(found) + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        filters=raw,
+        errors=errors,
+        firm_options=[(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]],
+        skill_options=[
+            (skill.code, skill.name)
+            for skill in db.session.scalars(select(Skill).order_by(Skill.code))
+        ],
+    )
+
+
+def _service_filters(raw: dict) -> tuple[dict, dict]:
+    """Category, firm and skill, checked by the API's own filter schema."""
+    values: dict = {}
+    if raw["category"]:
+        values["category"] = raw["category"]
+    if raw["firm_id"]:
+        if not raw["firm_id"].isdigit():
+            return {}, {"firm_id": ["请从列表中选择企业。"]}
+        values["firm_id"] = int(raw["firm_id"])
+    if raw["skill"]:
+        values["skill"] = [raw["skill"]]
+    loaded, errors = load(PostFilters(), values)
+    return loaded or {}, errors
+
+
+def _page_filters(raw: dict, errors: dict) -> tuple[int | None, str | None]:
+    wage = None
+    if raw["wage"]:
+        if raw["wage"].isdigit() and int(raw["wage"]) <= 1_000_000:
+            wage = int(raw["wage"])
+        else:
+            errors["wage"] = ["请填写整数月薪（元），例如 3000。"]
+    shift = raw["shift"] or None
+    if shift is not None and shift not in SHIFTS:
+        errors["shift"] = ["请从列表中选择班次。"]
+    return wage, shift

@@ -1,0 +1,99 @@
+"""A resident's own page: matches with their reasons, applications, training, notices."""
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from jobmatch.applications import service as applications
+from jobmatch.applications.schemas import ApplicationCreate
+from jobmatch.errors import DomainError
+from jobmatch.extensions import db
+from jobmatch.notifications import service as notifications
+from jobmatch.residents import service as residents
+from jobmatch.training.models import Cohort, Enrollment
+from jobmatch.web import people
+from jobmatch.web.blueprint import blp
+from jobmatch.web.firm import move_application_from_form, next_moves
+from jobmatch.web.forms import load
+from jobmatch.web.session import page_for
+
+ALL = 1000
+NOTICES_SHOWN = 20
+
+
+@blp.get("/me")
+@page_for("resident")
+def me(user):
+    """The resident's matches, applications, training and notices."""
+    mine, _ = applications.list_applications(user, {}, page=1, page_size=ALL)
+    mine.sort(key=lambda application: -application.id)
+    notices, unread = _notices(user)
+    return render_template(
+        "me.html",
+        resident=residents.read_resident(user, user.resident_id),
+        matches=people.matches_for(user, user.resident_id),
+        applications=mine,
+        applied={application.post_id: application for application in mine},
+        enrollments=_own_enrollments(user.resident_id),
+        notices=notices,
+        unread=unread,
+        next_moves=next_moves,
+        skill_names=people.skill_names(),
+    )
+
+
+def _notices(user) -> tuple[list, int]:
+    shown, _ = notifications.list_notifications(user, unread=None, page=1, page_size=NOTICES_SHOWN)
+    _, unread = notifications.list_notifications(user, unread=True, page=1, page_size=1)
+    return shown, unread
+
+
+def _own_enrollments(resident_id: int) -> list[Enrollment]:
+    """The resident's own training, newest first (the training service serves staff only)."""
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.resident_id == resident_id)
+            .options(joinedload(Enrollment.cohort).joinedload(Cohort.program))
+            .order_by(Enrollment.id.desc())
+        )
+    )
+
+
+@blp.post("/me/apply")
+@page_for("resident")
+def me_apply(user):
+    """Apply to a post, through the applications service."""
+    post_id = request.form.get("post_id", "")
+    data, errors = load(
+        ApplicationCreate(),
+        {"resident_id": user.resident_id, "post_id": int(post_id) if post_id.isdigit() else -1},
+    )
+    if data is None:
+        flash("请从列表中选择岗位再报名。", "error")
+        return redirect(url_for("web.me"))
+    try:
+        application = applications.create_application(user, data["resident_id"], data["post_id"])
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"已报名“{application.post.title}”，企业会尽快联系您。", "success")
+    return redirect(url_for("web.me") + "#applications")
+
+
+@blp.post("/me/applications/<int:application_id>/move")
+@page_for("resident")
+def me_application_move(user, application_id: int):
+    """Withdraw one's own application (the only move a resident makes)."""
+    return move_application_from_form(user, application_id, url_for("web.me"))
+
+
+@blp.post("/me/notifications/<int:notification_id>/read")
+@page_for("resident")
+def me_notification_read(user, notification_id: int):
+    """Mark a notice read."""
+    try:
+        notifications.mark_read(user, notification_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("web.me") + "#notices")

@@ -1,0 +1,95 @@
+"""The bureau's dashboard: headline figures, four charts, and the staff inbox."""
+
+from collections import defaultdict
+
+from flask import flash, redirect, render_template, url_for
+
+from jobmatch.accounts.auth import STAFF_ROLES
+from jobmatch.applications import service as applications
+from jobmatch.errors import DomainError
+from jobmatch.notifications import service as notifications
+from jobmatch.reports import service as reports
+from jobmatch.stats.service import compute_stats
+from jobmatch.web.blueprint import blp
+from jobmatch.web.labels import PRODUCT
+from jobmatch.web.session import page_for
+
+ALL = 100_000
+NOTICES_SHOWN = 10
+
+
+@blp.get("/staff")
+@page_for(*STAFF_ROLES)
+def staff(user):
+    """Figures and charts: openings filled, people trained, orders, placements over time."""
+    stats = compute_stats()
+    notices, unread = notifications.list_notifications(
+        user, unread=True, page=1, page_size=NOTICES_SHOWN
+    )
+    return render_template(
+        "staff.html",
+        stats=stats,
+        charts=_charts(user, stats),
+        notices=notices,
+        unread=unread,
+    )
+
+
+def _charts(user, stats: dict) -> dict:
+    """The series each chart draws; tables beside the charts show the same numbers."""
+    return {
+        "firms": _openings_by_firm(user),
+        "programs": [{"name": p["name"], "trained": p["trained"]} for p in stats["programs"]],
+        "orders": [
+            {
+                "name": PRODUCT.get(order["product"], order["product"]),
+                "quantity": order["quantity"],
+                "delivered": order["delivered"],
+                "accepted": order["accepted"],
+            }
+            for order in stats["orders"]
+        ],
+        "placements": _placements_by_month(user),
+    }
+
+
+def _openings_by_firm(user) -> list[dict]:
+    """The filled-by-firm report, one row per firm with both categories side by side."""
+    by_firm: dict[int, dict] = {}
+    for row in reports.build_reports(user, ["filled-by-firm"])["filled-by-firm"]:
+        firm = by_firm.setdefault(
+            row["firm_id"],
+            {
+                "name": row["firm_name"],
+                "general_openings": 0,
+                "general_filled": 0,
+                "skilled_openings": 0,
+                "skilled_filled": 0,
+            },
+        )
+        firm[f"{row['category']}_openings"] = row["openings"]
+        firm[f"{row['category']}_filled"] = row["filled"]
+    return sorted(
+        by_firm.values(), key=lambda row: -(row["general_openings"] + row["skilled_openings"])
+    )
+
+
+def _placements_by_month(user) -> list[dict]:
+    """Hires by the month (China time) they happened, as the reports date them."""
+    hired, _ = applications.list_applications(user, {"status": "hired"}, page=1, page_size=ALL)
+    months: dict[str, int] = defaultdict(int)
+    for application in hired:
+        day = reports.china_date(application.hired_at or application.updated_at)
+        months[f"{day:%Y-%m}"] += 1
+    return [{"month": month, "hired": months[month]} for month in sorted(months)]
+
+
+@blp.post("/staff/notifications/<int:notification_id>/read")
+@page_for(*STAFF_ROLES)
+def staff_notification_read(user, notification_id: int):
+    """Mark a staff notice handled."""
+    try:
+        notifications.mark_read(user, notification_id)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("web.staff") + "#notices")

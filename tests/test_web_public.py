@@ -1,0 +1,76 @@
+"""The public list of open posts and its filters."""
+
+import re
+
+import pytest
+
+from tests.factories import make_firm, make_post
+
+
+def _post_ids(response) -> list[int]:
+    return [int(n) for n in re.findall(r'data-post-id="(\d+)"', response.get_data(as_text=True))]
+
+
+@pytest.fixture
+def posts(app):
+    bags = make_firm(name="箱包厂")
+    knots = make_firm(name="中国结合作社")
+    return {
+        "day": make_post(bags, title="缝纫工", shift="day", wage_min=3000, wage_max=3600),
+        "night": make_post(bags, title="夜班包装工", shift="night", wage_min=3500, wage_max=4500),
+        "skilled": make_post(
+            knots, title="质检员", category="skilled", wage_min=4000, wage_max=5000, filled=5
+        ),
+        "closed": make_post(knots, title="已结束的岗位", status="closed"),
+    }
+
+
+def test_open_posts_are_listed_with_their_openings_left(client, posts):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert sorted(_post_ids(response)) == sorted(
+        posts[key].id for key in ("day", "night", "skilled")
+    )
+    page = response.get_data(as_text=True)
+    assert "还缺 5 人" in page  # 5 openings, none filled
+    assert "已招满" in page  # the skilled post filled all 5
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"category": "skilled"}, ["skilled"]),
+        ({"shift": "night"}, ["night"]),
+        ({"wage": "4000"}, ["night", "skilled"]),
+        ({"category": "general", "wage": "4000"}, ["night"]),
+    ],
+)
+def test_filters_narrow_the_list(client, posts, query, expected):
+    assert sorted(_post_ids(client.get("/", query_string=query))) == sorted(
+        posts[key].id for key in expected
+    )
+
+
+def test_the_firm_filter(client, posts):
+    response = client.get("/", query_string={"firm_id": posts["skilled"].firm_id})
+    assert _post_ids(response) == [posts["skilled"].id]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ({"category": "boss"}, "category", "应为以下之一"),
+        ({"firm_id": "abc"}, "firm_id", "请从列表中选择企业"),
+        ({"firm_id": "99999"}, "firm_id", "不存在"),
+        ({"skill": "no_such_skill"}, "skill", "未知的技能代码"),
+        ({"wage": "lots"}, "wage", "请填写整数月薪"),
+        ({"shift": "midnight"}, "shift", "请从列表中选择班次"),
+    ],
+)
+def test_a_bad_filter_is_told_beside_its_field_never_a_500(client, posts, query, field, message):
+    response = client.get("/", query_string=query)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'id="{field}-error"' in page
+    assert message in page
+    assert _post_ids(response) == []
