@@ -2,21 +2,53 @@
 
 import os
 import secrets
+from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from jobmatch.config import Defaults, settings_from_environment
 
 # Each feature's routes module exposes ``blp``; the API registers them in this order.
-FEATURE_BLUEPRINTS = ("jobmatch.health",)
+FEATURE_BLUEPRINTS = (
+    "jobmatch.health",
+    "jobmatch.web.routes",
+    "jobmatch.applications.routes",
+    "jobmatch.notifications.routes",
+    "jobmatch.reports.routes",
+    "jobmatch.orders.routes",
+    "jobmatch.accounts.routes",
+    "jobmatch.firms.routes",
+    "jobmatch.posts.routes",
+    "jobmatch.communities.routes",
+    "jobmatch.catalogue.routes",
+    "jobmatch.training.routes",
+    "jobmatch.training.enrollment_routes",
+    "jobmatch.residents.routes",
+    "jobmatch.audit.routes",
+    "jobmatch.matching.routes",
+    "jobmatch.stats.routes",
+)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Decimals (money, hours, schema bounds) written as JSON numbers, not strings."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, Decimal):
+            return float(o)
+        return DefaultJSONProvider.default(o)
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("JOBMATCH_INSTANCE_PATH") or None)
+    app.json = JSONProvider(app)
     app.config.from_object(Defaults)
     app.config.update(settings_from_environment())
     if config:
@@ -57,23 +89,35 @@ def _sqlite_enforce_foreign_keys(dbapi_connection, connection_record):
 
 def register_extensions(app: Flask) -> None:
     from jobmatch import crypto, models  # noqa: F401  (models: every table known to metadata)
-    from jobmatch.extensions import api, db, limiter, migrate
+    from jobmatch.extensions import api, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     api.init_app(app)
     limiter.init_app(app)
     crypto.init_app(app)
+    csrf.init_app(app)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:id>`` bounded to the database's integer range: a larger id is a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
-    from jobmatch.extensions import api
+    from jobmatch.extensions import api, csrf
 
+    app.url_map.converters["int"] = DatabaseIdConverter
     for module_name in FEATURE_BLUEPRINTS:
         module = import_module(module_name)
         if module_name.startswith("jobmatch.web"):
             app.register_blueprint(module.blp)
         else:
+            csrf.exempt(module.blp)  # the API authenticates with bearer tokens, not cookies
             api.register_blueprint(module.blp)
 
 

@@ -14,15 +14,61 @@ class Defaults:
     JOBMATCH_MODEL_DIR = str(PROJECT_ROOT / "models")
     JOBMATCH_SEED_DIR = str(PROJECT_ROOT / "seed_data")
     TOKEN_MAX_AGE_SECONDS = 12 * 3600
+    # Matching (jobmatch/matching): the bounded lift for priority groups (at most 0.2), the cap
+    # of referrals per post in a batch allocation (x openings left), how often a worker looks
+    # for a newly promoted model, and the age at which its data snapshot is reloaded whole.
+    MATCHING_PRIORITY_LIFT = 0.05
+    MATCHING_ALLOCATION_MULTIPLE = 3
+    MATCHING_MODEL_CHECK_SECONDS = 1.0
+    MATCHING_SNAPSHOT_MAX_AGE = 3600
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     JSON_AS_ASCII = False
+    # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
+    RATELIMIT_STORAGE_URI = "memory://"
+    # The web pages' session cookie: never sent by another site's forms or scripts. Behind
+    # HTTPS in production set SESSION_COOKIE_SECURE as well (JOBMATCH_SECURE_COOKIES=1).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Training: completing needs this share of the cohort's hours attended, and a pass needs
+    # both assessment scores at or above the pass mark.
+    TRAINING_MIN_ATTENDANCE = 0.8
+    TRAINING_PASS_MARK = 60
+    # Training subsidy by cohort mode (see jobmatch/training/subsidy.py): yuan a day attended,
+    # a lower rate after tier_days, at most max_days paid, nothing below min_attendance of the
+    # cohort's hours; one subsidy of a kind per person per year.
+    TRAINING_SUBSIDY_RULES = {
+        "classroom": {
+            "kind": "vocational_training",
+            "daily_rate": "100",
+            "later_daily_rate": "80",
+            "tier_days": 10,
+            "max_days": 30,
+            "min_attendance": 0.8,
+            "hours_per_day": 8,
+        },
+        "on_the_job": {
+            "kind": "on_the_job_training",
+            "daily_rate": "60",
+            "later_daily_rate": "50",
+            "tier_days": 10,
+            "max_days": 30,
+            "min_attendance": 0.8,
+            "hours_per_day": 8,
+        },
+    }
 
     API_TITLE = "jobmatch"
     API_VERSION = "1.0"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+    # The browsable page at /api/docs, with swagger-ui vendored under jobmatch/static.
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/swagger-ui/"
     API_SPEC_OPTIONS = {
         "info": {
             "description": "Employment and skills-training matching for a county bureau, "
@@ -42,9 +88,13 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": "SECRET_KEY",
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
+    "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
 }
 
 
 def settings_from_environment(environ: os._Environ | dict | None = None) -> dict:
     environ = os.environ if environ is None else environ
-    return {key: environ[var] for var, key in ENVIRONMENT_SETTINGS.items() if environ.get(var)}
+    settings = {key: environ[var] for var, key in ENVIRONMENT_SETTINGS.items() if environ.get(var)}
+    if environ.get("JOBMATCH_SECURE_COOKIES") == "1":
+        settings["SESSION_COOKIE_SECURE"] = True
+    return settings

@@ -2,23 +2,41 @@
 
 from jobmatch.accounts.models import User
 from jobmatch.applications.models import Application, ApplicationEvent
+from jobmatch.audit.models import AuditEntry
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.firms.models import Firm
-from jobmatch.orders.models import Delivery, Order
+from jobmatch.matching.models import MatchingChange
+from jobmatch.notifications.models import Notification
+from jobmatch.orders.models import Delivery, MaterialIssue, Order
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
-from jobmatch.training.models import Cohort, Enrollment, Program, program_skills
+from jobmatch.training.models import (
+    Assessment,
+    Attendance,
+    Cohort,
+    Enrollment,
+    Program,
+    SubsidyClaim,
+    TrainingSession,
+    program_skills,
+)
 
 __all__ = [
     "Application",
     "ApplicationEvent",
+    "Assessment",
+    "Attendance",
+    "AuditEntry",
     "Cohort",
     "Community",
     "Delivery",
     "Enrollment",
     "Firm",
     "Grid",
+    "MatchingChange",
+    "MaterialIssue",
+    "Notification",
     "Occupation",
     "Order",
     "Post",
@@ -27,6 +45,8 @@ __all__ = [
     "ResidentGroup",
     "ResidentSkill",
     "Skill",
+    "SubsidyClaim",
+    "TrainingSession",
     "User",
     "post_certificates",
     "post_skills",

@@ -3,6 +3,7 @@ JOBMATCH_TEST_POSTGRES names a server, once more on PostgreSQL. Each test sessio
 own databases and drops them at the end; every test starts from empty tables."""
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import make_url, text
 
 from jobmatch import create_app
+from jobmatch.config import PROJECT_ROOT
 from jobmatch.extensions import db
 
 TEST_FIELD_KEY = "yR8Jb6Vq0mV6p7oQ2k3a4W5x6C7d8E9f0G1h2J3k4L8="
@@ -55,11 +57,17 @@ def database_factory(tmp_path_factory):
 
 
 def make_test_app(database_url: str, tmp_path: Path, **overrides):
+    # Each app gets its own copy of the shipped models, so that a retrain in a test never
+    # writes into the project's models/ folder.
+    model_dir = tmp_path / "models"
+    if "JOBMATCH_MODEL_DIR" not in overrides and not model_dir.exists():
+        shutil.copytree(PROJECT_ROOT / "models", model_dir)
     config = {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",
         "JOBMATCH_FIELD_KEY": TEST_FIELD_KEY,
+        "JOBMATCH_MODEL_DIR": str(model_dir),
         "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
@@ -82,7 +90,6 @@ def _schema(database_url, tmp_path_factory):
     app = make_test_app(database_url, tmp_path_factory.mktemp("schema"))
     with app.app_context():
         db.create_all()
-        yield
         db.session.remove()
         db.engine.dispose()
 
@@ -129,11 +136,15 @@ def seeded_app(backend, database_factory, tmp_path_factory):
         db.create_all()
         result = app.test_cli_runner().invoke(args=["seed"])
         assert result.exit_code == 0, result.output
-        yield app
         db.session.remove()
+    yield app
+    with app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture
 def seeded_client(seeded_app):
-    return seeded_app.test_client()
+    """A client of the seeded app, inside its app context for the test's own queries."""
+    with seeded_app.app_context():
+        yield seeded_app.test_client()
+        db.session.remove()

@@ -44,7 +44,11 @@ def test_health(client):
 
 @pytest.mark.parametrize(
     ("method", "path", "code"),
-    [("get", "/api/no-such-thing", 404), ("delete", "/api/health", 405), ("get", "/nowhere", 404)],
+    [
+        ("get", "/api/no-such-thing", 404),
+        ("delete", "/api/health", 405),
+        ("get", "/api/firms/0", 404),
+    ],
 )
 def test_errors_have_one_json_shape(client, method, path, code):
     response = getattr(client, method)(path)
@@ -70,3 +74,18 @@ def test_openapi_document_is_served(client):
     assert response.status_code == 200
     assert response.json["info"]["title"] == "jobmatch"
     assert "/api/health" in response.json["paths"]
+
+
+def test_pages_outside_the_api_answer_errors_in_chinese_html(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "找不到" in response.get_data(as_text=True) or "不存在" in response.get_data(
+        as_text=True
+    )
+
+
+def test_an_id_past_the_database_range_is_a_404_not_a_500(client):
+    response = client.get(f"/api/posts/{2**40}")
+    assert response.status_code == 404
+    assert response.json["code"] == 404

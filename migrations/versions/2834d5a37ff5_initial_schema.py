@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3e8a6abac7b2
+Revision ID: 2834d5a37ff5
 Revises: 
-Create Date: 2026-11-28 03:40:22.025296
+Create Date: 2026-11-28 04:38:53.746696
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '3e8a6abac7b2'
+revision = '2834d5a37ff5'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -38,6 +38,13 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_firms')),
     sa.UniqueConstraint('credit_code', name=op.f('uq_firms_credit_code'))
+    )
+    op.create_table('matching_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=16), nullable=False),
+    sa.Column('entity_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_matching_changes'))
     )
     op.create_table('occupations',
     sa.Column('code', sa.String(length=16), nullable=False),
@@ -213,6 +220,7 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('referred_rank', sa.Integer(), nullable=True),
     sa.Column('referred_score', sa.Double(), nullable=True),
+    sa.Column('hired_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("reason IS NULL OR reason IN ('in_training', 'no_show', 'skills', 'wage', 'distance', 'shift', 'other')", name=op.f('ck_applications_reason')),
@@ -259,8 +267,10 @@ def upgrade():
     sa.Column('unit_rate', sa.Numeric(precision=10, scale=2), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=True),
     sa.Column('cohort_id', sa.Integer(), nullable=True),
+    sa.Column('workshop', sa.String(length=128), nullable=True),
     sa.Column('delivered', sa.Integer(), nullable=False),
     sa.Column('accepted', sa.Integer(), nullable=False),
+    sa.Column('completed_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('accepted >= 0 AND accepted <= delivered', name=op.f('ck_orders_accepted_within')),
@@ -298,6 +308,23 @@ def upgrade():
     with op.batch_alter_table('resident_skills', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resident_skills_skill_code'), ['skill_code'], unique=False)
 
+    op.create_table('training_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cohort_id', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('starts_at', sa.Time(), nullable=False),
+    sa.Column('ends_at', sa.Time(), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=4, scale=1), nullable=False),
+    sa.Column('topic', sa.String(length=128), nullable=True),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_training_sessions_times')),
+    sa.CheckConstraint('hours > 0', name=op.f('ck_training_sessions_hours_positive')),
+    sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_training_sessions_cohort_id_cohorts'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_training_sessions'))
+    )
+    with op.batch_alter_table('training_sessions', schema=None) as batch_op:
+        batch_op.create_index('ix_training_sessions_cohort_day', ['cohort_id', 'held_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_training_sessions_held_on'), ['held_on'], unique=False)
+
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=False),
@@ -328,6 +355,8 @@ def upgrade():
     sa.Column('reason', sa.String(length=16), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('actor_user_id', sa.Integer(), nullable=True),
+    sa.Column('actor_role', sa.String(length=16), nullable=True),
+    sa.Column('correction', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['actor_user_id'], ['users.id'], name=op.f('fk_application_events_actor_user_id_users')),
@@ -337,6 +366,58 @@ def upgrade():
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_application_events_application_id'), ['application_id'], unique=False)
 
+    op.create_table('assessments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enrollment_id', sa.Integer(), nullable=False),
+    sa.Column('attempt', sa.SmallInteger(), nullable=False),
+    sa.Column('theory_score', sa.Numeric(precision=4, scale=1), nullable=False),
+    sa.Column('practical_score', sa.Numeric(precision=4, scale=1), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('assessed_on', sa.Date(), nullable=False),
+    sa.CheckConstraint('attempt IN (1, 2)', name=op.f('ck_assessments_attempt')),
+    sa.CheckConstraint('practical_score BETWEEN 0 AND 100', name=op.f('ck_assessments_practical_score')),
+    sa.CheckConstraint('theory_score BETWEEN 0 AND 100', name=op.f('ck_assessments_theory_score')),
+    sa.ForeignKeyConstraint(['enrollment_id'], ['enrollments.id'], name=op.f('fk_assessments_enrollment_id_enrollments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assessments')),
+    sa.UniqueConstraint('enrollment_id', 'attempt', name=op.f('uq_assessments_enrollment_id'))
+    )
+    op.create_table('attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enrollment_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('signed_in_at', sa.DateTime(), nullable=False),
+    sa.Column('hours', sa.Numeric(precision=4, scale=1), nullable=False),
+    sa.CheckConstraint('hours > 0', name=op.f('ck_attendance_hours_positive')),
+    sa.ForeignKeyConstraint(['enrollment_id'], ['enrollments.id'], name=op.f('fk_attendance_enrollment_id_enrollments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['training_sessions.id'], name=op.f('fk_attendance_session_id_training_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance')),
+    sa.UniqueConstraint('enrollment_id', 'session_id', name=op.f('uq_attendance_enrollment_id'))
+    )
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_session_id'), ['session_id'], unique=False)
+
+    op.create_table('audit_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('username', sa.String(length=64), nullable=False),
+    sa.Column('role', sa.String(length=16), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=False),
+    sa.Column('path', sa.String(length=256), nullable=False),
+    sa.Column('request_id', sa.String(length=64), nullable=False),
+    sa.Column('remote_addr', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_audit_entries_resident_id_residents'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_audit_entries_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
+    )
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entries_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_request_id'), ['request_id'], unique=False)
+        batch_op.create_index('ix_audit_entries_resident_created', ['resident_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entries_user_id'), ['user_id'], unique=False)
+
     op.create_table('deliveries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -345,28 +426,121 @@ def upgrade():
     sa.Column('accepted', sa.Integer(), nullable=False),
     sa.Column('reject_reason', sa.String(length=128), nullable=True),
     sa.Column('delivered_on', sa.Date(), nullable=False),
+    sa.Column('corrects_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('accepted >= 0 AND accepted <= quantity', name=op.f('ck_deliveries_accepted_within')),
-    sa.CheckConstraint('quantity >= 1', name=op.f('ck_deliveries_quantity_positive')),
+    sa.CheckConstraint('corrects_id IS NOT NULL OR (quantity >= 1 AND accepted >= 0 AND accepted <= quantity)', name=op.f('ck_deliveries_original_counts')),
+    sa.CheckConstraint('corrects_id IS NOT NULL OR accepted = quantity OR reject_reason IS NOT NULL', name=op.f('ck_deliveries_reject_reason_given')),
+    sa.CheckConstraint('corrects_id IS NULL OR ((quantity <> 0 OR accepted <> 0) AND note IS NOT NULL)', name=op.f('ck_deliveries_correction_counts')),
+    sa.ForeignKeyConstraint(['corrects_id'], ['deliveries.id'], name=op.f('fk_deliveries_corrects_id_deliveries')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_deliveries_order_id_orders')),
     sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_deliveries_resident_id_residents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries'))
     )
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliveries_corrects_id'), ['corrects_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliveries_delivered_on'), ['delivered_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_deliveries_order_id'), ['order_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_deliveries_resident_id'), ['resident_id'], unique=False)
 
+    op.create_table('material_issues',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('material', sa.String(length=128), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('unit', sa.String(length=16), nullable=False),
+    sa.Column('pieces', sa.Integer(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_material_issues_amount_positive')),
+    sa.CheckConstraint('pieces >= 1', name=op.f('ck_material_issues_pieces_positive')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_material_issues_order_id_orders')),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_material_issues_resident_id_residents')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_material_issues'))
+    )
+    with op.batch_alter_table('material_issues', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_material_issues_issued_on'), ['issued_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_material_issues_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_material_issues_resident_id'), ['resident_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_role', sa.String(length=16), nullable=True),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('link', sa.String(length=256), nullable=True),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("kind IN ('application_new', 'application_status', 'application_withdrawn', 'hired_twice', 'post_unfilled')", name=op.f('ck_notifications_kind')),
+    sa.CheckConstraint("recipient_role IS NULL OR recipient_role IN ('staff')", name=op.f('ck_notifications_recipient_role')),
+    sa.CheckConstraint('(user_id IS NULL) <> (recipient_role IS NULL)', name=op.f('ck_notifications_one_recipient')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_role_read', ['recipient_role', 'read_at'], unique=False)
+        batch_op.create_index('ix_notifications_user_read', ['user_id', 'read_at'], unique=False)
+
+    op.create_table('subsidy_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enrollment_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.Column('claimed_on', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount >= 0', name=op.f('ck_subsidy_claims_amount')),
+    sa.ForeignKeyConstraint(['enrollment_id'], ['enrollments.id'], name=op.f('fk_subsidy_claims_enrollment_id_enrollments')),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_subsidy_claims_resident_id_residents')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_subsidy_claims')),
+    sa.UniqueConstraint('enrollment_id', name=op.f('uq_subsidy_claims_enrollment_id')),
+    sa.UniqueConstraint('resident_id', 'kind', 'year', name=op.f('uq_subsidy_claims_resident_id'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('subsidy_claims')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_read')
+        batch_op.drop_index('ix_notifications_role_read')
+
+    op.drop_table('notifications')
+    with op.batch_alter_table('material_issues', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_material_issues_resident_id'))
+        batch_op.drop_index(batch_op.f('ix_material_issues_order_id'))
+        batch_op.drop_index(batch_op.f('ix_material_issues_issued_on'))
+
+    op.drop_table('material_issues')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deliveries_resident_id'))
         batch_op.drop_index(batch_op.f('ix_deliveries_order_id'))
+        batch_op.drop_index(batch_op.f('ix_deliveries_delivered_on'))
+        batch_op.drop_index(batch_op.f('ix_deliveries_corrects_id'))
 
     op.drop_table('deliveries')
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entries_user_id'))
+        batch_op.drop_index('ix_audit_entries_resident_created')
+        batch_op.drop_index(batch_op.f('ix_audit_entries_request_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entries_action'))
+
+    op.drop_table('audit_entries')
+    with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attendance_session_id'))
+
+    op.drop_table('attendance')
+    op.drop_table('assessments')
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_application_events_application_id'))
 
@@ -376,6 +550,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_users_firm_id'))
 
     op.drop_table('users')
+    with op.batch_alter_table('training_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_training_sessions_held_on'))
+        batch_op.drop_index('ix_training_sessions_cohort_day')
+
+    op.drop_table('training_sessions')
     with op.batch_alter_table('resident_skills', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resident_skills_skill_code'))
 
@@ -432,6 +611,7 @@ def downgrade():
 
     op.drop_table('grids')
     op.drop_table('occupations')
+    op.drop_table('matching_changes')
     op.drop_table('firms')
     op.drop_table('communities')
     # ### end Alembic commands ###
