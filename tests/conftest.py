@@ -143,6 +143,14 @@ def seeded_app(backend, database_factory, tmp_path_factory):
 
 
 @pytest.fixture
+def seeded(seeded_app):
+    """The seeded app in a context of its own: a session fixture's context can be shadowed."""
+    with seeded_app.app_context():
+        yield seeded_app
+        db.session.remove()
+
+
+@pytest.fixture
 def seeded_client(seeded_app):
     """A client of the seeded app, inside its app context for the test's own queries."""
     with seeded_app.app_context():

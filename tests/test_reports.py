@@ -263,14 +263,6 @@ seed_history = pytest.mark.skipif(
 STAFF = User(role="staff", username="report-reader")  # never added to the session
 
 
-@pytest.fixture
-def seeded(seeded_app):
-    """The seeded database, read inside an app context of its own."""
-    with seeded_app.app_context():
-        yield
-        db.session.remove()
-
-
 def sql(statement: str) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(text(statement))]
 

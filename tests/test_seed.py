@@ -37,13 +37,6 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 CHINA = timezone(timedelta(hours=8))
 
 
-@pytest.fixture
-def seeded(seeded_app):
-    """The seeded app's own context: a session fixture's context can be shadowed by others."""
-    with seeded_app.app_context():
-        yield seeded_app
-
-
 def _checksum() -> str:
     """Every row of every table, in primary-key order."""
     digest = hashlib.sha256()

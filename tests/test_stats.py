@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from jobmatch.applications.models import Application
@@ -24,13 +23,6 @@ from tests.factories import (
 )
 
 STATS_KEYS = {"firms", "openings", "filled", "residents", "trained_total", "programs", "orders"}
-
-
-@pytest.fixture
-def seeded(seeded_app):
-    """The seeded app's own context: a session fixture's context can be shadowed by others."""
-    with seeded_app.app_context():
-        yield seeded_app
 
 
 def _stats(client) -> dict:

@@ -1,8 +1,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import require_roles, require_user
-from jobmatch.accounts.models import ROLES
+from jobmatch.accounts.auth import require_user
+from jobmatch.api_docs import secured
 from jobmatch.applications import service
 from jobmatch.applications.schemas import (
     ApplicationCreate,
@@ -10,7 +10,6 @@ from jobmatch.applications.schemas import (
     ApplicationOut,
     ApplicationQuery,
 )
-from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint(
     "applications",
@@ -18,19 +17,13 @@ blp = Blueprint(
     url_prefix="/api/applications",
     description="Referrals and applications, moved from recommended to hired with a history",
 )
-SECURITY = [{"bearerAuth": []}]
-# Outermost on each view, so that a caller without a token hears 401 before any 422.
-signed_in = require_roles(*ROLES)
 
 
 @blp.route("")
 class Applications(MethodView):
-    @signed_in
-    @blp.doc(security=SECURITY)
+    @secured(blp, 422, descriptions={422: "A bad filter or page"})
     @blp.arguments(ApplicationQuery, location="query")
     @blp.response(200, ApplicationOut(many=True))
-    @blp.alt_response(401, schema=ErrorSchema, description="No or a bad token")
-    @blp.alt_response(422, schema=ErrorSchema, description="A bad filter or page")
     @blp.paginate()
     def get(self, filters, pagination_parameters):
         """List applications: staff all, a firm its own posts', a resident its own."""
@@ -43,20 +36,19 @@ class Applications(MethodView):
         pagination_parameters.item_count = total
         return items
 
-    @signed_in
-    @blp.doc(security=SECURITY)
+    @secured(
+        blp,
+        403,
+        409,
+        422,
+        descriptions={
+            403: "Not staff, nor the resident applying for itself",
+            409: "Already applied, or the post is paused, closed, expired or full",
+            422: "Bad input, or no such resident or post",
+        },
+    )
     @blp.arguments(ApplicationCreate)
     @blp.response(201, ApplicationOut)
-    @blp.alt_response(401, schema=ErrorSchema, description="No or a bad token")
-    @blp.alt_response(
-        403, schema=ErrorSchema, description="Not staff, nor the resident applying for itself"
-    )
-    @blp.alt_response(
-        409,
-        schema=ErrorSchema,
-        description="Already applied, or the post is paused, closed, expired or full",
-    )
-    @blp.alt_response(422, schema=ErrorSchema, description="Bad input, or no such resident or post")
     def post(self, data):
         """Refer a resident to a post (staff: recommended) or apply (the resident: applied)."""
         return service.create_application(require_user(), data["resident_id"], data["post_id"])
@@ -64,29 +56,28 @@ class Applications(MethodView):
 
 @blp.route("/<int:application_id>")
 class ApplicationItem(MethodView):
-    @signed_in
-    @blp.doc(security=SECURITY)
+    @secured(blp, 404, descriptions={404: "No such application the caller may see"})
     @blp.response(200, ApplicationOut)
-    @blp.alt_response(401, schema=ErrorSchema, description="No or a bad token")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such application the caller may see")
     def get(self, application_id):
         """Read one application with its history."""
         return service.get_application(require_user(), application_id)
 
-    @signed_in
-    @blp.doc(security=SECURITY)
+    @secured(
+        blp,
+        403,
+        404,
+        409,
+        422,
+        descriptions={
+            403: "A move the caller's role may not make",
+            404: "No such application the caller may see",
+            409: "A move the workflow does not allow, a hire beyond the post's openings, "
+            "or the application moved by someone else first",
+            422: "Bad input: status, reason or note",
+        },
+    )
     @blp.arguments(ApplicationMove)
     @blp.response(200, ApplicationOut)
-    @blp.alt_response(401, schema=ErrorSchema, description="No or a bad token")
-    @blp.alt_response(403, schema=ErrorSchema, description="A move the caller's role may not make")
-    @blp.alt_response(404, schema=ErrorSchema, description="No such application the caller may see")
-    @blp.alt_response(
-        409,
-        schema=ErrorSchema,
-        description="A move the workflow does not allow, a hire beyond the post's openings, "
-        "or the application moved by someone else first",
-    )
-    @blp.alt_response(422, schema=ErrorSchema, description="Bad input: status, reason or note")
     def patch(self, data, application_id):
         """Move an application along the workflow (or, admin only, correct a finished one)."""
         return service.move_application(require_user(), application_id, **data)

@@ -2,10 +2,9 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import require_roles
+from jobmatch.api_docs import secured
 from jobmatch.audit import service
 from jobmatch.audit.schemas import AuditEntryOut, AuditFilter
-from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint(
     "audit", __name__, url_prefix="/api/audit", description="Who read residents' personal data"
@@ -23,14 +22,10 @@ def echo_request_id(response):
 @blp.route("")
 class AuditEntries(MethodView):
     # Outermost, so that a caller who may not list is refused before its query is judged.
-    @require_roles("admin")
-    @blp.doc(security=[{"bearerAuth": []}])
+    @secured(blp, 422, roles=("admin",), descriptions={403: "Not an admin"})
     @blp.arguments(AuditFilter, location="query")
     @blp.response(200, AuditEntryOut(many=True))
     @blp.paginate()
-    @blp.alt_response(401, schema=ErrorSchema, description="Not signed in")
-    @blp.alt_response(403, schema=ErrorSchema, description="Not an admin")
-    @blp.alt_response(422, schema=ErrorSchema, description="Invalid filter or page")
     def get(self, filters, pagination_parameters):
         """List audit entries, newest first (admins only)."""
         entries, total = service.list_entries(

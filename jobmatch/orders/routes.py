@@ -6,8 +6,8 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import STAFF_ROLES, require_roles, require_user
-from jobmatch.accounts.models import ROLES
+from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.api_docs import secured
 from jobmatch.orders import earnings, paysheet, service
 from jobmatch.orders.schemas import (
     DeliveryCreate,
@@ -26,7 +26,6 @@ from jobmatch.orders.schemas import (
     PeriodQuery,
     ResidentEarningsOut,
 )
-from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint(
     "orders",
@@ -35,27 +34,11 @@ blp = Blueprint(
     description="Piecework orders (来料加工): the delivery ledger, materials, earnings and pay",
 )
 
-ERROR_MEANINGS = {
-    401: "no or a bad token",
-    403: "the role may not",
-    404: "no such object, or another firm's",
-    409: "more pieces than the order has left, or a change the ledger forbids",
-    422: "invalid input",
+# What an order's 404 and 409 mean; the other error answers keep the shared descriptions.
+ERRORS = {
+    404: "No such object, or another firm's",
+    409: "More pieces than the order has left, or a change the ledger forbids",
 }
-
-
-def token_required(*codes: int, roles: tuple[str, ...] = ROLES):
-    """Need a token of one of ``roles``, checked before the input is (401, then 403), and
-    document the bearer token and the error answers the view can give."""
-
-    def decorator(view):
-        for code in (401, 403, *codes):
-            view = blp.alt_response(code, schema=ErrorSchema, description=ERROR_MEANINGS[code])(
-                view
-            )
-        return require_roles(*roles)(blp.doc(security=[{"bearerAuth": []}])(view))
-
-    return decorator
 
 
 ORDER_READERS = (*STAFF_ROLES, "firm")
@@ -63,7 +46,7 @@ ORDER_READERS = (*STAFF_ROLES, "firm")
 
 @blp.route("/orders")
 class Orders(MethodView):
-    @token_required(422, roles=ORDER_READERS)
+    @secured(blp, 422, roles=ORDER_READERS)
     @blp.arguments(OrderQuery, location="query")
     @blp.response(200, OrderOut(many=True))
     @blp.paginate()
@@ -75,7 +58,7 @@ class Orders(MethodView):
         pagination_parameters.item_count = total
         return orders
 
-    @token_required(422, roles=STAFF_ROLES)
+    @secured(blp, 422, roles=STAFF_ROLES)
     @blp.arguments(OrderCreate)
     @blp.response(201, OrderOut)
     def post(self, data):
@@ -85,7 +68,7 @@ class Orders(MethodView):
 
 @blp.route("/orders/summary")
 class OrdersSummary(MethodView):
-    @token_required(422, roles=STAFF_ROLES)
+    @secured(blp, 422, roles=STAFF_ROLES)
     @blp.arguments(PeriodQuery, location="query")
     @blp.response(200, OrderSummaryOut)
     def get(self, period):
@@ -97,13 +80,13 @@ class OrdersSummary(MethodView):
 
 @blp.route("/orders/<int:order_id>")
 class OrderDetail(MethodView):
-    @token_required(404, roles=ORDER_READERS)
+    @secured(blp, 404, roles=ORDER_READERS, descriptions=ERRORS)
     @blp.response(200, OrderOut)
     def get(self, order_id):
         """One order with its progress: shares delivered and accepted, pieces left, lateness."""
         return service.get_order(require_user(), order_id)
 
-    @token_required(404, 409, 422, roles=STAFF_ROLES)
+    @secured(blp, 404, 409, 422, roles=STAFF_ROLES, descriptions=ERRORS)
     @blp.arguments(OrderUpdate)
     @blp.response(200, OrderOut)
     def patch(self, data, order_id):
@@ -113,7 +96,7 @@ class OrderDetail(MethodView):
 
 @blp.route("/orders/<int:order_id>/deliveries")
 class OrderDeliveries(MethodView):
-    @token_required(404, 422, roles=ORDER_READERS)
+    @secured(blp, 404, 422, roles=ORDER_READERS, descriptions=ERRORS)
     @blp.arguments(DeliveryQuery, location="query")
     @blp.response(200, DeliveryOut(many=True))
     @blp.paginate()
@@ -129,7 +112,7 @@ class OrderDeliveries(MethodView):
         pagination_parameters.item_count = total
         return entries
 
-    @token_required(404, 409, 422, roles=STAFF_ROLES)
+    @secured(blp, 404, 409, 422, roles=STAFF_ROLES, descriptions=ERRORS)
     @blp.arguments(DeliveryCreate)
     @blp.response(201, DeliveryOut)
     def post(self, data, order_id):
@@ -139,7 +122,7 @@ class OrderDeliveries(MethodView):
 
 @blp.route("/orders/<int:order_id>/materials")
 class OrderMaterials(MethodView):
-    @token_required(404, roles=ORDER_READERS)
+    @secured(blp, 404, roles=ORDER_READERS, descriptions=ERRORS)
     @blp.response(200, MaterialIssueOut(many=True))
     @blp.paginate()
     def get(self, order_id, pagination_parameters):
@@ -150,7 +133,7 @@ class OrderMaterials(MethodView):
         pagination_parameters.item_count = total
         return issues
 
-    @token_required(404, 422, roles=STAFF_ROLES)
+    @secured(blp, 404, 422, roles=STAFF_ROLES, descriptions=ERRORS)
     @blp.arguments(MaterialIssueCreate)
     @blp.response(201, MaterialIssueOut)
     def post(self, data, order_id):
@@ -160,7 +143,7 @@ class OrderMaterials(MethodView):
 
 @blp.route("/orders/<int:order_id>/earnings")
 class OrderEarnings(MethodView):
-    @token_required(404, roles=ORDER_READERS)
+    @secured(blp, 404, roles=ORDER_READERS, descriptions=ERRORS)
     @blp.response(200, OrderEarningOut(many=True))
     @blp.paginate()
     def get(self, order_id, pagination_parameters):
@@ -174,7 +157,7 @@ class OrderEarnings(MethodView):
 
 @blp.route("/residents/<int:resident_id>/earnings")
 class ResidentEarnings(MethodView):
-    @token_required(404, 422)
+    @secured(blp, 403, 404, 422, descriptions=ERRORS)
     @blp.arguments(PeriodQuery, location="query")
     @blp.response(200, ResidentEarningsOut)
     def get(self, period, resident_id):
@@ -186,7 +169,7 @@ class ResidentEarnings(MethodView):
 
 @blp.route("/paysheet")
 class Paysheet(MethodView):
-    @token_required(422, roles=ORDER_READERS)
+    @secured(blp, 422, roles=ORDER_READERS)
     @blp.arguments(PaysheetQuery, location="query")
     @blp.response(200, PaysheetOut)
     @blp.doc(

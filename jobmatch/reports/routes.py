@@ -1,8 +1,11 @@
+from functools import partial
+
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import STAFF_ROLES, require_roles, require_user
+from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.api_docs import secured
 from jobmatch.reports import service, xlsx
 from jobmatch.reports.schemas import (
     CommunityPlacementsOut,
@@ -12,7 +15,6 @@ from jobmatch.reports.schemas import (
     ReportQuery,
     TimeToFillOut,
 )
-from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint(
     "reports",
@@ -21,8 +23,13 @@ blp = Blueprint(
     description="The bureau's reports (staff): JSON, or ?format=xlsx for Excel. "
     "Definitions of every figure: jobmatch/reports/service.py.",
 )
-SECURITY = [{"bearerAuth": []}]
-staff_only = require_roles(*STAFF_ROLES)
+staff_only = partial(
+    secured, blp, roles=STAFF_ROLES, descriptions={403: "Not staff", 422: "An unknown format"}
+)
+# Every report answers JSON, or with format=xlsx a workbook.
+XLSX_ANSWER = {
+    200: {"content": {xlsx.XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+}
 
 
 def _answer(name: str, query: dict):
@@ -40,26 +47,12 @@ def _xlsx_response(reports: dict, filename: str) -> Response:
     )
 
 
-def _documented(takes_format: bool = True):
-    """The parts every report shares: who may read it, its errors and its xlsx form."""
-
-    def decorate(view):
-        if takes_format:
-            view = blp.alt_response(422, schema=ErrorSchema, description="An unknown format")(view)
-        view = blp.alt_response(403, schema=ErrorSchema, description="Not staff")(view)
-        view = blp.alt_response(401, schema=ErrorSchema, description="No or a bad token")(view)
-        xlsx_body = {xlsx.XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}
-        return blp.doc(security=SECURITY, responses={200: {"content": xlsx_body}})(view)
-
-    return decorate
-
-
 @blp.route("/time-to-fill")
 class TimeToFill(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, TimeToFillOut(many=True))
-    @_documented()
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self, query):
         """Per post: days from listing to the first hire and to the hire filling the last."""
         return _answer("time-to-fill", query)
@@ -67,10 +60,10 @@ class TimeToFill(MethodView):
 
 @blp.route("/placements-by-group")
 class PlacementsByGroup(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, GroupPlacementsOut(many=True))
-    @_documented()
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self, query):
         """Per priority group: residents registered, residents placed, hires."""
         return _answer("placements-by-group", query)
@@ -78,10 +71,10 @@ class PlacementsByGroup(MethodView):
 
 @blp.route("/placements-by-community")
 class PlacementsByCommunity(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, CommunityPlacementsOut(many=True))
-    @_documented()
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self, query):
         """Per community: residents registered, residents placed, hires."""
         return _answer("placements-by-community", query)
@@ -89,10 +82,10 @@ class PlacementsByCommunity(MethodView):
 
 @blp.route("/placements-by-program")
 class PlacementsByProgram(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, ProgramPlacementsOut(many=True))
-    @_documented()
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self, query):
         """Per training program: residents who completed it; of them, hired within 90 days."""
         return _answer("placements-by-program", query)
@@ -100,10 +93,10 @@ class PlacementsByProgram(MethodView):
 
 @blp.route("/filled-by-firm")
 class FilledByFirm(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(ReportQuery, location="query")
     @blp.response(200, FirmFilledOut(many=True))
-    @_documented()
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self, query):
         """Per firm and category: posts, openings and openings filled."""
         return _answer("filled-by-firm", query)
@@ -111,9 +104,9 @@ class FilledByFirm(MethodView):
 
 @blp.route("/workbook.xlsx")
 class Workbook(MethodView):
-    @staff_only
+    @staff_only()
     @blp.response(200)
-    @_documented(takes_format=False)
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self):
         """Every report in one Excel workbook, one sheet each."""
         reports = service.build_reports(require_user(), list(service.REPORTS))

@@ -1,12 +1,14 @@
 """Residents API: registration, reads and changes with masking, import and export."""
 
 import io
+from functools import partial
 
 from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import require_roles, require_user
+from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.api_docs import secured
 from jobmatch.residents import export, importer, roster_export, service
 from jobmatch.residents.export_schemas import PersonalDataExport
 from jobmatch.residents.schemas import (
@@ -18,7 +20,6 @@ from jobmatch.residents.schemas import (
     RosterExportArgs,
     RosterUpload,
 )
-from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint(
     "residents",
@@ -28,39 +29,27 @@ blp = Blueprint(
     "need them; full reads are audited (see /api/audit).",
 )
 
-SECURITY = [{"bearerAuth": []}]
-staff_only = require_roles("admin", "staff")
+# What each error answer means for residents (overriding jobmatch.api_docs' wording).
+ERRORS = {
+    401: "Not signed in, or a bad token",
+    403: "This role, or this user, may not",
+    404: "No such resident",
+    409: "The ID number is already registered",
+    413: "File over 10 MB",
+    415: "Not a spreadsheet: send .xlsx, or .csv in UTF-8 or GBK/GB18030",
+    422: "Invalid input, with messages by field",
+}
+staff_only = partial(secured, blp, roles=STAFF_ROLES, descriptions=ERRORS)
 # Firms never see residents here: refused before anything about the request is looked at.
-staff_or_resident = require_roles("admin", "staff", "resident")
-
-
-def _errors(*codes: int):
-    descriptions = {
-        400: "Bad request",
-        401: "Not signed in, or a bad token",
-        403: "This role, or this user, may not",
-        404: "No such resident",
-        409: "The ID number is already registered",
-        413: "File over 10 MB",
-        415: "Not a spreadsheet: send .xlsx, or .csv in UTF-8 or GBK/GB18030",
-        422: "Invalid input, with messages by field",
-    }
-
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema, description=descriptions[code])(view)
-        return blp.doc(security=SECURITY)(view)
-
-    return decorate
+staff_or_resident = partial(secured, blp, roles=(*STAFF_ROLES, "resident"), descriptions=ERRORS)
 
 
 @blp.route("")
 class Residents(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(ResidentFilter, location="query")
     @blp.response(200, ResidentOut(many=True))
     @blp.paginate(page_size=20)
-    @_errors(401, 403, 422)
     def get(self, filters, pagination_parameters):
         """List residents (staff): ID numbers masked, phones in full."""
         residents, total = service.list_residents(
@@ -69,10 +58,9 @@ class Residents(MethodView):
         pagination_parameters.item_count = total
         return residents
 
-    @staff_only
+    @staff_only(409, 422)
     @blp.arguments(ResidentCreate)
     @blp.response(201, ResidentOut)
-    @_errors(401, 403, 409, 422)
     def post(self, data):
         """Register a resident (staff); gender and birth date come from the ID number."""
         return service.create_resident(require_user(), data)
@@ -80,17 +68,15 @@ class Residents(MethodView):
 
 @blp.route("/<int:resident_id>")
 class ResidentById(MethodView):
-    @staff_or_resident
+    @staff_or_resident(404)
     @blp.response(200, ResidentOut)
-    @_errors(401, 403, 404)
     def get(self, resident_id):
         """Read one resident: staff see the full ID number (audited), a resident its own."""
         return service.read_resident(require_user(), resident_id)
 
-    @staff_or_resident
+    @staff_or_resident(404, 409, 422)
     @blp.arguments(ResidentUpdate)
     @blp.response(200, ResidentOut)
-    @_errors(401, 403, 404, 409, 422)
     def patch(self, data, resident_id):
         """Change a resident: staff any field; a resident its own contact and preferences."""
         return service.update_resident(require_user(), resident_id, data)
@@ -98,9 +84,8 @@ class ResidentById(MethodView):
 
 @blp.route("/<int:resident_id>/export")
 class PersonalExport(MethodView):
-    @staff_or_resident
+    @staff_or_resident(404)
     @blp.response(200, PersonalDataExport)
-    @_errors(401, 403, 404)
     def get(self, resident_id):
         """Download everything held about a resident, unmasked (the resident or staff; audited)."""
         document = export.export_personal_data(require_user(), resident_id)
@@ -110,10 +95,9 @@ class PersonalExport(MethodView):
 
 @blp.route("/import")
 class RosterImport(MethodView):
-    @staff_only
+    @staff_only(413, 415, 422)
     @blp.arguments(RosterUpload, location="files")
     @blp.response(200, ImportResult)
-    @_errors(401, 403, 413, 415, 422)
     def post(self, upload):
         """Import a roster (.xlsx or .csv); valid rows are saved, bad rows reported by number.
 
@@ -128,7 +112,7 @@ class RosterImport(MethodView):
 
 @blp.route("/export")
 class RosterExport(MethodView):
-    @staff_only
+    @staff_only(422)
     @blp.arguments(RosterExportArgs, location="query")
     @blp.response(
         200,
@@ -136,7 +120,6 @@ class RosterExport(MethodView):
         content_type=roster_export.XLSX_MIMETYPE,
         description="The roster workbook; masked unless the caller is an admin (then audited)",
     )
-    @_errors(401, 403, 422)
     def get(self, args):
         """Download the roster as .xlsx with Chinese headers (staff; masked unless admin)."""
         args.pop("format")

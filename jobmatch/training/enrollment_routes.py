@@ -1,10 +1,14 @@
 """Training API: each cohort's roster, attendance, assessments and certificates."""
 
+from functools import partial
+
+from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import current_user
+from jobmatch.accounts.auth import STAFF_ROLES, current_user
+from jobmatch.api_docs import secured
 from jobmatch.training import enrollments
-from jobmatch.training.docs import StaffView, staff_endpoint
+from jobmatch.training.docs import ERRORS
 from jobmatch.training.schemas import (
     AssessmentCreate,
     AssessmentOut,
@@ -22,6 +26,8 @@ blp = Blueprint(
     url_prefix="/api",
     description="Training rosters: enrollment, attendance, assessment, certificates (staff)",
 )
+# Staff only: checked before the input is read, so a caller without a token learns nothing more.
+staff_only = partial(secured, blp, roles=STAFF_ROLES, descriptions=ERRORS)
 
 
 def _attendance_out(record) -> dict:
@@ -37,8 +43,8 @@ def _attendance_out(record) -> dict:
 
 
 @blp.route("/cohorts/<int:cohort_id>/enrollments")
-class CohortEnrollments(StaffView):
-    @staff_endpoint(blp, 404, 422)
+class CohortEnrollments(MethodView):
+    @staff_only(404, 422)
     @blp.response(200, EnrollmentOut(many=True))
     @blp.paginate()
     def get(self, cohort_id, pagination_parameters):
@@ -49,7 +55,7 @@ class CohortEnrollments(StaffView):
         pagination_parameters.item_count = total
         return items
 
-    @staff_endpoint(blp, 404, 409, 422)
+    @staff_only(404, 409, 422)
     @blp.arguments(EnrollmentCreate)
     @blp.response(201, EnrollmentOut)
     def post(self, data, cohort_id):
@@ -58,14 +64,14 @@ class CohortEnrollments(StaffView):
 
 
 @blp.route("/enrollments/<int:enrollment_id>")
-class EnrollmentItem(StaffView):
-    @staff_endpoint(blp, 404)
+class EnrollmentItem(MethodView):
+    @staff_only(404)
     @blp.response(200, EnrollmentOut)
     def get(self, enrollment_id):
         """Read one enrollment."""
         return enrollments.get_enrollment(current_user(), enrollment_id)
 
-    @staff_endpoint(blp, 404, 409, 422)
+    @staff_only(404, 409, 422)
     @blp.arguments(EnrollmentUpdate)
     @blp.response(200, EnrollmentOut)
     def patch(self, data, enrollment_id):
@@ -74,8 +80,8 @@ class EnrollmentItem(StaffView):
 
 
 @blp.route("/sessions/<int:session_id>/attendance")
-class SessionAttendance(StaffView):
-    @staff_endpoint(blp, 404)
+class SessionAttendance(MethodView):
+    @staff_only(404)
     @blp.response(200, AttendanceOut(many=True))
     def get(self, session_id):
         """Who signed in at the session, and when."""
@@ -84,7 +90,7 @@ class SessionAttendance(StaffView):
             for record in enrollments.list_attendance(current_user(), session_id)
         ]
 
-    @staff_endpoint(blp, 404, 409, 422)
+    @staff_only(404, 409, 422)
     @blp.arguments(AttendanceCreate)
     @blp.response(201, AttendanceOut)
     def post(self, data, session_id):
@@ -93,14 +99,14 @@ class SessionAttendance(StaffView):
 
 
 @blp.route("/enrollments/<int:enrollment_id>/assessment")
-class EnrollmentAssessment(StaffView):
-    @staff_endpoint(blp, 404)
+class EnrollmentAssessment(MethodView):
+    @staff_only(404)
     @blp.response(200, AssessmentOut(many=True))
     def get(self, enrollment_id):
         """The trainee's sittings: the assessment and, after a fail, the one resit."""
         return enrollments.list_assessments(current_user(), enrollment_id)
 
-    @staff_endpoint(blp, 404, 409, 422)
+    @staff_only(404, 409, 422)
     @blp.arguments(AssessmentCreate)
     @blp.response(201, AssessmentOut)
     def post(self, data, enrollment_id):
@@ -109,8 +115,8 @@ class EnrollmentAssessment(StaffView):
 
 
 @blp.route("/enrollments/<int:enrollment_id>/certificate")
-class EnrollmentCertificate(StaffView):
-    @staff_endpoint(blp, 404, 409, 422)
+class EnrollmentCertificate(MethodView):
+    @staff_only(404, 409, 422)
     @blp.arguments(CertificateCreate)
     @blp.response(201, EnrollmentOut)
     def post(self, data, enrollment_id):

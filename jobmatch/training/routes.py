@@ -1,13 +1,16 @@
 """Training API: programs, cohorts, their sessions, the subsidy roster and the figures."""
 
+from functools import partial
 from io import BytesIO
 
 from flask import send_file
+from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import current_user
+from jobmatch.accounts.auth import STAFF_ROLES, current_user
+from jobmatch.api_docs import secured
 from jobmatch.training import service, subsidy
-from jobmatch.training.docs import XLSX, StaffView, staff_endpoint
+from jobmatch.training.docs import ERRORS, XLSX
 from jobmatch.training.schemas import (
     CohortCreate,
     CohortOut,
@@ -40,11 +43,13 @@ blp = Blueprint(
     url_prefix="/api",
     description="Training: programs, cohorts and sessions, subsidy rosters, figures (staff)",
 )
+# Staff only: checked before the input is read, so a caller without a token learns nothing more.
+staff_only = partial(secured, blp, roles=STAFF_ROLES, descriptions=ERRORS)
 
 
 @blp.route("/programs")
-class Programs(StaffView):
-    @staff_endpoint(blp, 422)
+class Programs(MethodView):
+    @staff_only(422)
     @blp.response(200, ProgramOut(many=True))
     @blp.paginate()
     def get(self, pagination_parameters):
@@ -55,7 +60,7 @@ class Programs(StaffView):
         pagination_parameters.item_count = total
         return items
 
-    @staff_endpoint(blp, 409, 422)
+    @staff_only(409, 422)
     @blp.arguments(ProgramCreate)
     @blp.response(201, ProgramOut)
     def post(self, data):
@@ -64,14 +69,14 @@ class Programs(StaffView):
 
 
 @blp.route("/programs/<string:code>")
-class ProgramItem(StaffView):
-    @staff_endpoint(blp, 404)
+class ProgramItem(MethodView):
+    @staff_only(404)
     @blp.response(200, ProgramOut)
     def get(self, code):
         """Read one program."""
         return service.get_program(current_user(), code)
 
-    @staff_endpoint(blp, 404, 422)
+    @staff_only(404, 422)
     @blp.arguments(ProgramUpdate)
     @blp.response(200, ProgramOut)
     def patch(self, data, code):
@@ -80,8 +85,8 @@ class ProgramItem(StaffView):
 
 
 @blp.route("/cohorts")
-class Cohorts(StaffView):
-    @staff_endpoint(blp, 422)
+class Cohorts(MethodView):
+    @staff_only(422)
     @blp.arguments(CohortQuery, location="query")
     @blp.response(200, CohortOut(many=True))
     @blp.paginate()
@@ -93,7 +98,7 @@ class Cohorts(StaffView):
         pagination_parameters.item_count = total
         return items
 
-    @staff_endpoint(blp, 422)
+    @staff_only(422)
     @blp.arguments(CohortCreate)
     @blp.response(201, CohortOut)
     def post(self, data):
@@ -102,14 +107,14 @@ class Cohorts(StaffView):
 
 
 @blp.route("/cohorts/<int:cohort_id>")
-class CohortItem(StaffView):
-    @staff_endpoint(blp, 404)
+class CohortItem(MethodView):
+    @staff_only(404)
     @blp.response(200, CohortOut)
     def get(self, cohort_id):
         """Read one cohort with its seats taken."""
         return service.get_cohort(current_user(), cohort_id)
 
-    @staff_endpoint(blp, 404, 409, 422)
+    @staff_only(404, 409, 422)
     @blp.arguments(CohortUpdate)
     @blp.response(200, CohortOut)
     def patch(self, data, cohort_id):
@@ -118,14 +123,14 @@ class CohortItem(StaffView):
 
 
 @blp.route("/cohorts/<int:cohort_id>/sessions")
-class CohortSessions(StaffView):
-    @staff_endpoint(blp, 404)
+class CohortSessions(MethodView):
+    @staff_only(404)
     @blp.response(200, TrainingSessionOut(many=True))
     def get(self, cohort_id):
         """The cohort's schedule, in time order."""
         return service.list_sessions(current_user(), cohort_id)
 
-    @staff_endpoint(blp, 404, 409, 422)
+    @staff_only(404, 409, 422)
     @blp.arguments(TrainingSessionCreate)
     @blp.response(201, TrainingSessionOut)
     def post(self, data, cohort_id):
@@ -134,8 +139,8 @@ class CohortSessions(StaffView):
 
 
 @blp.route("/cohorts/<int:cohort_id>/subsidy")
-class CohortSubsidy(StaffView):
-    @staff_endpoint(blp, 404, 422)
+class CohortSubsidy(MethodView):
+    @staff_only(404, 422)
     @blp.arguments(SubsidyQuery, location="query")
     @blp.response(200, SubsidyRosterOut)
     @blp.doc(responses={"200": ROSTER_RESPONSE})
@@ -153,8 +158,8 @@ class CohortSubsidy(StaffView):
 
 
 @blp.route("/cohorts/<int:cohort_id>/subsidy/claims")
-class CohortSubsidyClaims(StaffView):
-    @staff_endpoint(blp, 404, 409, 422)
+class CohortSubsidyClaims(MethodView):
+    @staff_only(404, 409, 422)
     @blp.arguments(SubsidyClaimCreate, required=False)
     @blp.response(201, SubsidyRosterOut)
     def post(self, data, cohort_id):
@@ -163,8 +168,8 @@ class CohortSubsidyClaims(StaffView):
 
 
 @blp.route("/training/summary")
-class TrainingSummary(StaffView):
-    @staff_endpoint(blp)
+class TrainingSummary(MethodView):
+    @staff_only()
     @blp.response(200, TrainingSummaryOut)
     def get(self):
         """Training figures: trained per program, rates, certificates, subsidy."""
