@@ -383,3 +383,18 @@ def test_the_shipped_model_serves_the_seeded_county(seeded_app, seeded_client):
         finally:
             db.session.delete(staff)
             db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/residents/1/matches?limit=abc"),
+        ("get", "/api/posts/1/candidates?limit=0"),
+        ("post", "/api/model/train"),
+        ("post", "/api/matching/allocate"),
+    ],
+)
+def test_no_token_is_a_401_before_any_input_is_judged(client, method, path):
+    response = getattr(client, method)(path, json={"multiple": "not a number"})
+    assert response.status_code == 401
+    assert response.json["code"] == 401

@@ -4,7 +4,8 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import STAFF_ROLES, require_roles, require_user
+from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.api_docs import secured
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching import service
 from jobmatch.matching.retrain import train_and_register
@@ -18,7 +19,6 @@ from jobmatch.matching.schemas import (
     TrainIn,
     TrainOut,
 )
-from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint(
     "matching",
@@ -26,7 +26,6 @@ blp = Blueprint(
     url_prefix="/api",
     description="Ranked posts for residents, ranked candidates for posts, the ranking model",
 )
-SECURED = [{"bearerAuth": []}]
 
 
 @blp.record_once
@@ -37,21 +36,11 @@ def _start(state) -> None:
     service.init_app(state.app)
 
 
-def _errors(*codes):
-    def decorate(view):
-        for code in codes:
-            view = blp.alt_response(code, schema=ErrorSchema)(view)
-        return view
-
-    return decorate
-
-
 @blp.route("/residents/<int:resident_id>/matches")
 class ResidentMatches(MethodView):
-    @blp.doc(security=SECURED)
+    @secured(blp, 403, 404, 422)
     @blp.arguments(LimitArgs, location="query")
     @blp.response(200, MatchOut(many=True))
-    @_errors(401, 403, 404, 422)
     def get(self, args, resident_id):
         """Eligible open posts for a resident, best first, with reasons (staff or the resident)."""
         return service.resident_matches(require_user(), resident_id, args["limit"])
@@ -59,10 +48,9 @@ class ResidentMatches(MethodView):
 
 @blp.route("/posts/<int:post_id>/candidates")
 class PostCandidates(MethodView):
-    @blp.doc(security=SECURED)
+    @secured(blp, 403, 404, 422)
     @blp.arguments(LimitArgs, location="query")
     @blp.response(200, CandidateOut(many=True))
-    @_errors(401, 403, 404, 422)
     def get(self, args, post_id):
         """Eligible residents for a post, best first, with reasons (staff or the owning firm)."""
         return service.post_candidates(require_user(), post_id, args["limit"])
@@ -70,10 +58,8 @@ class PostCandidates(MethodView):
 
 @blp.route("/model")
 class Model(MethodView):
-    @blp.doc(security=SECURED)
+    @secured(blp, roles=STAFF_ROLES)
     @blp.response(200, ModelOut)
-    @_errors(401, 403)
-    @require_roles(*STAFF_ROLES)
     def get(self):
         """The model being served and its card, or why the rules ranker serves (staff)."""
         return service.served_model_card()
@@ -81,11 +67,9 @@ class Model(MethodView):
 
 @blp.route("/model/train")
 class ModelTrain(MethodView):
-    @blp.doc(security=SECURED)
+    @secured(blp, 409, 422, roles=STAFF_ROLES)
     @blp.arguments(TrainIn, required=False)
     @blp.response(201, TrainOut)
-    @_errors(401, 403, 409, 422)
-    @require_roles(*STAFF_ROLES)
     def post(self, args):
         """Retrain from recorded outcomes now; promoted only if no worse than current (staff)."""
         kinds = (args["kind"],) if args.get("kind") else None
@@ -102,11 +86,9 @@ class ModelTrain(MethodView):
 
 @blp.route("/matching/allocate")
 class Allocate(MethodView):
-    @blp.doc(security=SECURED)
+    @secured(blp, 422, roles=STAFF_ROLES)
     @blp.arguments(AllocateIn, required=False)
     @blp.response(200, AllocateOut)
-    @_errors(401, 403, 422)
-    @require_roles(*STAFF_ROLES)
     def post(self, args):
         """Spread referrals over open posts, at most `multiple` x openings each (staff)."""
         return allocation.allocate(
