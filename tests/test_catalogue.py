@@ -68,3 +68,19 @@ def test_the_skill_catalogue_lists_codes_names_and_occupations_by_code(client):
 @pytest.mark.parametrize("query", ["page_size=0", "page_size=101", "page=0"])
 def test_an_invalid_page_is_a_422(client, path, query):
     assert client.get(f"{path}?{query}").status_code == 422
+
+
+def test_the_services_list_skills_by_code_and_communities_by_id(app):
+    from jobmatch.catalogue.service import list_skills
+    from jobmatch.communities.service import list_communities
+    from tests.factories import make_community
+
+    make_skill("sewing", "缝纫")
+    make_skill("packing", "包装")
+    first, second = make_community(), make_community()
+    skills, total = list_skills()
+    assert ([skill.code for skill in skills], total) == (["packing", "sewing"], 2)
+    skills, total = list_skills(page=2, page_size=1)
+    assert ([skill.code for skill in skills], total) == (["sewing"], 2)
+    assert list_communities() == ([first, second], 2)
+    assert list_communities(page=1, page_size=1) == ([first], 2)

@@ -314,3 +314,26 @@ def test_a_filter_naming_nothing_is_a_422_never_ignored(
     assert field in response.json["errors"]
     if words:
         assert words in " ".join(response.json["errors"][field])
+
+
+def test_the_service_narrows_by_shift_and_by_a_wage_the_top_of_the_range_reaches(firm):
+    from jobmatch.errors import Invalid
+    from jobmatch.posts import service
+
+    day = make_post(firm, shift="day", wage_min=2800, wage_max=3600)
+    night = make_post(firm, shift="night", wage_min=3500, wage_max=4500)
+    assert service.list_posts({"shift": "night"}, 1, 10) == ([night], 1)
+    assert service.list_posts({"wage_min": 3600}, 1, 10) == ([day, night], 2)
+    assert service.list_posts({"wage_min": 3601}, 1, 10) == ([night], 1)
+    assert service.list_posts({"shift": None, "wage_min": None}, 1, 10) == ([day, night], 2)
+    with pytest.raises(Invalid) as raised:
+        service.list_posts({"shift": "weekend"}, 1, 10)
+    assert list(raised.value.errors) == ["shift"]
+
+
+@pytest.mark.parametrize("query", ["shift=night", "wage_min=4000"])
+def test_the_api_leaves_the_page_s_shift_and_wage_filters_aside(client, firm, query):
+    posts = [make_post(firm, shift="day", wage_max=3600), make_post(firm, shift="night")]
+    response = client.get(f"/api/posts?{query}")
+    assert response.status_code == 200
+    assert [post["id"] for post in response.json] == [post.id for post in posts]

@@ -265,3 +265,20 @@ def test_training_endpoints_are_in_the_openapi_document(client):
         for operation in operations:
             assert operation["security"] == [{"bearerAuth": []}]
             assert {"401", "403"} <= set(operation["responses"])
+
+
+def test_a_resident_s_training_is_read_by_staff_or_that_resident_only(app):
+    from jobmatch.errors import Forbidden
+    from jobmatch.residents.models import Resident
+    from jobmatch.training.service import list_enrollments_for_resident
+
+    resident_user = make_quick_user("resident")
+    resident_id = resident_user.resident_id
+    older = make_enrollment(make_cohort(), resident=db.session.get(Resident, resident_id))
+    newer = make_enrollment(make_cohort(), resident=db.session.get(Resident, resident_id))
+    make_enrollment(make_cohort())
+    for reader in (resident_user, make_quick_user("staff")):
+        assert list_enrollments_for_resident(reader, resident_id) == [newer, older]
+    for stranger in (make_quick_user("resident"), make_quick_user("firm"), None):
+        with pytest.raises(Forbidden):
+            list_enrollments_for_resident(stranger, resident_id)

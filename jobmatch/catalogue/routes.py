@@ -2,13 +2,10 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token
-from jobmatch.catalogue.models import Skill
+from jobmatch.catalogue import service
 from jobmatch.catalogue.schemas import SkillOut
-from jobmatch.extensions import db
 from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint("catalogue", __name__, url_prefix="/api", description="Skill catalogue")
@@ -25,13 +22,8 @@ class Skills(MethodView):
     @blp.paginate(page_size=100)
     def get(self, pagination_parameters):
         """The skill catalogue, by code."""
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(Skill)
+        skills, total = service.list_skills(
+            pagination_parameters.page, pagination_parameters.page_size
         )
-        return db.session.scalars(
-            select(Skill)
-            .options(joinedload(Skill.occupation))
-            .order_by(Skill.code)
-            .offset(pagination_parameters.first_item)
-            .limit(pagination_parameters.page_size)
-        ).all()
+        pagination_parameters.item_count = total
+        return skills

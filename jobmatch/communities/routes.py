@@ -2,13 +2,10 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token
-from jobmatch.communities.models import Community
+from jobmatch.communities import service
 from jobmatch.communities.schemas import CommunityOut
-from jobmatch.extensions import db
 from jobmatch.schemas import ErrorSchema
 
 blp = Blueprint("communities", __name__, url_prefix="/api", description="Communities and grids")
@@ -25,13 +22,8 @@ class Communities(MethodView):
     @blp.paginate(page_size=100)
     def get(self, pagination_parameters):
         """All communities by id, each with its grids."""
-        pagination_parameters.item_count = db.session.scalar(
-            select(func.count()).select_from(Community)
+        communities, total = service.list_communities(
+            pagination_parameters.page, pagination_parameters.page_size
         )
-        return db.session.scalars(
-            select(Community)
-            .options(selectinload(Community.grids))
-            .order_by(Community.id)
-            .offset(pagination_parameters.first_item)
-            .limit(pagination_parameters.page_size)
-        ).all()
+        pagination_parameters.item_count = total
+        return communities

@@ -10,14 +10,18 @@ from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
-from jobmatch.posts.models import Post, post_skills
+from jobmatch.posts.models import SHIFTS, Post, post_skills
 from jobmatch.training.models import Program
 
 MAX_ID = 2**31 - 1
 
 
 def list_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], int]:
-    """Posts by id that pass every filter given; a filter naming nothing known is a 422."""
+    """Posts by id that pass every filter given; a filter naming nothing known is a 422.
+
+    Besides the API's filters, ``shift`` keeps posts of that shift and ``wage_min`` keeps
+    posts whose top wage reaches it (the public page offers both; the API does not).
+    """
     query = _filtered(select(Post), filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     posts = db.session.scalars(
@@ -52,8 +56,14 @@ def _filtered(query: Select, filters: dict) -> Select:
             query = query.where(
                 Post.id.in_(select(post_skills.c.post_id).where(post_skills.c.skill_code == code))
             )
+    if filters.get("shift") is not None and filters["shift"] not in SHIFTS:
+        errors["shift"] = ["请从列表中选择班次。"]
     if errors:
         raise Invalid("筛选条件有误。", errors)
+    if filters.get("shift") is not None:
+        query = query.where(Post.shift == filters["shift"])
+    if filters.get("wage_min") is not None:
+        query = query.where(Post.wage_max >= filters["wage_min"])
     for field in ("category", "status"):
         if field in filters:
             query = query.where(getattr(Post, field) == filters[field])

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
@@ -28,6 +28,21 @@ from jobmatch.training.models import Cohort, Enrollment, Program, TrainingSessio
 def require_staff(actor: User | None) -> None:
     if not is_staff(actor):
         raise Forbidden("只有人社局工作人员可以管理培训。")
+
+
+def list_enrollments_for_resident(actor: User | None, resident_id: int) -> list[Enrollment]:
+    """A resident's training, newest first, with each cohort's program: staff, or the resident."""
+    own = actor is not None and actor.role == "resident" and actor.resident_id == resident_id
+    if not (is_staff(actor) or own):
+        raise Forbidden("只能查看本人的培训记录。")
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.resident_id == resident_id)
+            .options(joinedload(Enrollment.cohort).joinedload(Cohort.program))
+            .order_by(Enrollment.id.desc())
+        )
+    )
 
 
 def page_of(statement: Select, page: int, page_size: int) -> tuple[list, int]:

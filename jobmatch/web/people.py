@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jobmatch.accounts.models import User
-from jobmatch.catalogue.models import Skill
+from jobmatch.catalogue import service as catalogue
 from jobmatch.education import EDUCATION_NAMES_ZH
 from jobmatch.extensions import db
 from jobmatch.matching import service as matching
@@ -25,7 +25,8 @@ MATCH_LIMIT = 20
 
 
 def skill_names() -> dict[str, str]:
-    return {code: name for code, name in db.session.execute(select(Skill.code, Skill.name))}
+    skills, _ = catalogue.list_skills()
+    return {skill.code: skill.name for skill in skills}
 
 
 def skill_options() -> list[tuple[str, str]]:

@@ -1,11 +1,9 @@
 """The open posts, for anyone: filters by category, firm, skill, shift and wage."""
 
 from flask import render_template, request
-from sqlalchemy import select
 
-from jobmatch.catalogue.models import Skill
+from jobmatch.catalogue import service as catalogue
 from jobmatch.errors import Invalid
-from jobmatch.extensions import db
 from jobmatch.firms import service as firms
 from jobmatch.posts import service as posts
 from jobmatch.posts.models import SHIFTS
@@ -30,15 +28,11 @@ def index():
     found = []
     if not errors:
         try:
-            found, _ = posts.list_posts({**filters, "status": "open"}, 1, ALL_OPEN)
+            found, _ = posts.list_posts(
+                {**filters, "status": "open", "shift": shift, "wage_min": wage}, 1, ALL_OPEN
+            )
         except Invalid as error:
             errors = domain_errors(error)
-    # Shift and wage narrow what the posts service found (it has no such filters).
-    found = [
-        post
-        for post in found
-        if (shift is None or post.shift == shift) and (wage is None or post.wage_max >= wage)
-    ]
     # Posts still hiring first, newest first; full ones after them.
     found.sort(key=lambda post: (post.openings_left <= 0, -post.id))
     page = max(args.get("page", 1, type=int) or 1, 1)
@@ -52,10 +46,7 @@ def index():
         filters=raw,
         errors=errors,
         firm_options=[(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]],
-        skill_options=[
-            (skill.code, skill.name)
-            for skill in db.session.scalars(select(Skill).order_by(Skill.code))
-        ],
+        skill_options=[(skill.code, skill.name) for skill in catalogue.list_skills()[0]],
     )
 
 

@@ -1,16 +1,13 @@
 """A resident's own page: matches with their reasons, applications, training, notices."""
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.errors import DomainError
-from jobmatch.extensions import db
 from jobmatch.notifications import service as notifications
 from jobmatch.residents import service as residents
-from jobmatch.training.models import Cohort, Enrollment
+from jobmatch.training import service as training
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.firm import move_application_from_form, next_moves
@@ -34,7 +31,7 @@ def me(user):
         matches=people.matches_for(user, user.resident_id),
         applications=mine,
         applied={application.post_id: application for application in mine},
-        enrollments=_own_enrollments(user.resident_id),
+        enrollments=training.list_enrollments_for_resident(user, user.resident_id),
         notices=notices,
         unread=unread,
         next_moves=next_moves,
@@ -46,18 +43,6 @@ def _notices(user) -> tuple[list, int]:
     shown, _ = notifications.list_notifications(user, unread=None, page=1, page_size=NOTICES_SHOWN)
     _, unread = notifications.list_notifications(user, unread=True, page=1, page_size=1)
     return shown, unread
-
-
-def _own_enrollments(resident_id: int) -> list[Enrollment]:
-    """The resident's own training, newest first (the training service serves staff only)."""
-    return list(
-        db.session.scalars(
-            select(Enrollment)
-            .where(Enrollment.resident_id == resident_id)
-            .options(joinedload(Enrollment.cohort).joinedload(Cohort.program))
-            .order_by(Enrollment.id.desc())
-        )
-    )
 
 
 @blp.post("/me/apply")

@@ -1,15 +1,13 @@
 """The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
-from jobmatch.communities.models import Community
+from jobmatch.communities import service as communities
 from jobmatch.education import EDUCATION_NAMES_ZH
 from jobmatch.errors import DomainError
-from jobmatch.extensions import db
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
@@ -27,7 +25,8 @@ ALL_OPEN = 10_000
 
 
 def _communities() -> list[tuple[int, str]]:
-    return [(c.id, c.name) for c in db.session.scalars(select(Community).order_by(Community.id))]
+    found, _ = communities.list_communities()
+    return [(community.id, community.name) for community in found]
 
 
 @blp.route("/staff/residents/new", methods=["GET", "POST"])
