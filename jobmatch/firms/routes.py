@@ -3,12 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import (
-    PUBLIC_SECURITY,
-    TOKEN_SECURITY,
-    check_request_token,
-    require_user,
-)
+from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token, require_user
+from jobmatch.api_docs import secured
 from jobmatch.firms import service
 from jobmatch.firms.schemas import FirmCreate, FirmOut, FirmUpdate
 from jobmatch.schemas import ErrorSchema
@@ -16,6 +12,7 @@ from jobmatch.schemas import ErrorSchema
 blp = Blueprint("firms", __name__, url_prefix="/api/firms", description="Firms of the park")
 
 blp.before_request(check_request_token)
+CREDIT_CODE_TAKEN = "Credit code already registered"
 
 
 @blp.route("")
@@ -32,12 +29,9 @@ class Firms(MethodView):
         pagination_parameters.item_count = total
         return firms
 
-    @blp.doc(security=TOKEN_SECURITY)
+    @secured(blp, 403, 409, descriptions={403: "Only staff register firms", 409: CREDIT_CODE_TAKEN})
     @blp.arguments(FirmCreate)
     @blp.response(201, FirmOut)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Only staff register firms")
-    @blp.alt_response(409, schema=ErrorSchema, description="Credit code already registered")
     def post(self, data):
         """Register a firm (staff)."""
         return service.create_firm(require_user(), data)
@@ -53,15 +47,18 @@ class FirmById(MethodView):
         """One firm."""
         return service.get_firm(firm_id)
 
-    @blp.doc(security=TOKEN_SECURITY)
+    @secured(
+        blp,
+        403,
+        404,
+        409,
+        descriptions={
+            403: "Another firm's record, or name/credit code by a firm",
+            409: CREDIT_CODE_TAKEN,
+        },
+    )
     @blp.arguments(FirmUpdate)
     @blp.response(200, FirmOut)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(
-        403, schema=ErrorSchema, description="Another firm's record, or name/credit code by a firm"
-    )
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="Credit code already registered")
     def patch(self, changes, firm_id):
         """Change a firm (staff, or that firm's users except its name and credit code)."""
         return service.update_firm(require_user(), firm_id, changes)

@@ -3,12 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import (
-    PUBLIC_SECURITY,
-    TOKEN_SECURITY,
-    check_request_token,
-    require_user,
-)
+from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token, require_user
+from jobmatch.api_docs import secured
 from jobmatch.posts import service
 from jobmatch.posts.schemas import PostCreate, PostFilters, PostOut, PostUpdate
 from jobmatch.schemas import ErrorSchema
@@ -33,11 +29,9 @@ class Posts(MethodView):
         pagination_parameters.item_count = total
         return posts
 
-    @blp.doc(security=TOKEN_SECURITY)
+    @secured(blp, 403, descriptions={403: "Not staff, nor a user of that firm"})
     @blp.arguments(PostCreate)
     @blp.response(201, PostOut)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Not staff, nor a user of that firm")
     def post(self, data):
         """Publish a post (staff, or a firm user for its own firm)."""
         return service.create_post(require_user(), data)
@@ -53,13 +47,15 @@ class PostById(MethodView):
         """One post."""
         return service.get_post(post_id)
 
-    @blp.doc(security=TOKEN_SECURITY)
+    @secured(
+        blp,
+        403,
+        404,
+        409,
+        descriptions={403: "Another firm's post", 409: "Openings below those already filled"},
+    )
     @blp.arguments(PostUpdate)
     @blp.response(200, PostOut)
-    @blp.alt_response(401, schema=ErrorSchema)
-    @blp.alt_response(403, schema=ErrorSchema, description="Another firm's post")
-    @blp.alt_response(404, schema=ErrorSchema)
-    @blp.alt_response(409, schema=ErrorSchema, description="Openings below those already filled")
     def patch(self, changes, post_id):
         """Change a post (staff, or the firm that owns it)."""
         return service.update_post(require_user(), post_id, changes)

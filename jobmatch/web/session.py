@@ -5,7 +5,6 @@ nothing of the hash) and the time of sign-in: a changed password or a deactivate
 every open session, and a session lasts as long as an API token.
 """
 
-import hashlib
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
+from jobmatch.accounts.auth import password_fingerprint
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
@@ -26,15 +26,11 @@ HOME_BY_ROLE = {
 }
 
 
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
-
-
 def sign_in(user: User) -> None:
     # A new session on every sign-in, so that a cookie planted before it is worth nothing.
     _forget_session()
     session["uid"] = user.id
-    session["fp"] = _fingerprint(user)
+    session["fp"] = password_fingerprint(user)
     session["at"] = int(time.time())
     session.permanent = True
     request.environ[_CACHE_KEY] = user
@@ -68,7 +64,7 @@ def _user_from_session() -> User | None:
         session.clear()
         return None
     user = db.session.get(User, uid)
-    if user is None or not user.is_active or session.get("fp") != _fingerprint(user):
+    if user is None or not user.is_active or session.get("fp") != password_fingerprint(user):
         session.clear()
         return None
     return user
