@@ -15,6 +15,7 @@ ERROR_DESCRIPTIONS = {
     403: "The caller's role, or the caller, may not",
     404: "No such object the caller may see",
     409: "Conflicts with the records",
+    412: "Changed by someone else since the version If-Match names",
     413: "Request too large",
     415: "Unsupported media type",
     422: "Invalid input",

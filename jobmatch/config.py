@@ -23,6 +23,9 @@ class Defaults:
     MATCHING_SNAPSHOT_MAX_AGE = 3600
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # A JSON body (jobmatch/request_limits.py): no operation needs more than a few kilobytes.
+    JSON_MAX_BYTES = 1024 * 1024
+    JSON_MAX_DEPTH = 32
     JSON_AS_ASCII = False
     # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import DateTime, MetaData, event, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so that Alembic migrations work the same on SQLite and PostgreSQL.
@@ -46,3 +46,25 @@ class UtcDateTime(TypeDecorator):
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Versioned:
+    """A row's version, counted up by every ORM update of the row, which only applies while
+    the row still has the version it was read with (SQLAlchemy's ``version_id_col``): a write
+    from a stale read fails (StaleDataError) instead of silently undoing another's change. The
+    API shows it as the ETag, and a PATCH with If-Match is checked against it first."""
+
+    version: Mapped[int] = mapped_column(nullable=False, default=1, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+@event.listens_for(Session, "before_flush")
+def _count_collection_changes(session, flush_context, instances) -> None:
+    """SQLAlchemy counts a version up only when one of the row's own columns changes; a change
+    of its collections alone (a resident's skills, a post's required skills) is a change too."""
+    for item in session.dirty:
+        if isinstance(item, Versioned) and session.is_modified(item):
+            item.updated_at = utcnow()

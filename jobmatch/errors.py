@@ -11,6 +11,7 @@ from http import HTTPStatus
 from flask import Flask, current_app, has_request_context, jsonify, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from jobmatch.extensions import db
@@ -133,6 +134,15 @@ def handle_data_error(error: DataError):
     return _error_response(error_body(422, "输入的数值超出允许范围或格式不对，请检查后重试。"))
 
 
+def handle_stale_data(error: StaleDataError):
+    """A versioned row (jobmatch.database.Versioned) was changed by another request between this
+    one's read and its write: nothing of this one was written. 412 when the client named the
+    version it read (If-Match), else 409; either way it can read again and retry."""
+    db.session.rollback()
+    code = 412 if request.headers.get("If-Match") else 409
+    return _error_response(error_body(code, "已被他人修改，请刷新后查看当前内容再修改。"))
+
+
 def handle_unexpected_error(error: Exception):
     db.session.rollback()
     current_app.logger.exception("unhandled error")
@@ -144,4 +154,5 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(StaleDataError, handle_stale_data)
     app.register_error_handler(Exception, handle_unexpected_error)

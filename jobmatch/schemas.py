@@ -2,7 +2,11 @@
 
 import unicodedata
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
+
+# The largest row id: keys are 32-bit integers on PostgreSQL, and SQLite cannot even bind a
+# number past 2**63, so anything larger names no row and is refused as input.
+MAX_ID = 2**31 - 1
 
 
 class ErrorSchema(Schema):
@@ -37,6 +41,16 @@ class Text(fields.String):
         ):
             raise self.make_error("control")
         return text
+
+
+class Id(fields.Integer):
+    """A row id in a body or query: 1 to MAX_ID, so that no larger number reaches a query."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate", validate.Range(min=1, max=MAX_ID, error="编号应为1到{max}之间的整数。")
+        )
+        super().__init__(**kwargs)
 
 
 # marshmallow's generic messages, in the Chinese a person reads; per field type.

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from jobmatch.matching.service import MAX_LIMIT
+from jobmatch.schemas import Id
 
 
 class Phrases(fields.List):
@@ -74,7 +75,7 @@ class TrainIn(Schema):
 
 
 class AllocateIn(Schema):
-    post_ids = fields.List(fields.Integer(strict=True), load_default=None)
+    post_ids = fields.List(Id(strict=True), load_default=None)
     multiple = fields.Integer(
         load_default=None, validate=validate.Range(min=1, max=10, error="multiple 应为 1 到 10。")
     )

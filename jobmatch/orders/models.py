@@ -4,12 +4,12 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, Versioned
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 
 
-class Order(Timestamps, db.Model):
+class Order(Versioned, Timestamps, db.Model):
     """A piecework order (来料加工) a firm hands to a cohort or a named workshop.
 
     ``delivered`` and ``accepted`` are running sums of the ledger kept by conditional updates,

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
 from jobmatch.orders import earnings, paysheet, service
+from jobmatch.orders.models import Order
 from jobmatch.orders.schemas import (
     DeliveryCreate,
     DeliveryOut,
@@ -26,6 +27,7 @@ from jobmatch.orders.schemas import (
     PeriodQuery,
     ResidentEarningsOut,
 )
+from jobmatch.versioning import IF_MATCH_DOC, check_if_match, etag_header
 
 blp = Blueprint(
     "orders",
@@ -63,7 +65,8 @@ class Orders(MethodView):
     @blp.response(201, OrderOut)
     def post(self, data):
         """Log a firm's piecework order (staff)."""
-        return service.create_order(require_user(), data)
+        order = service.create_order(require_user(), data)
+        return order, 201, etag_header(order)
 
 
 @blp.route("/orders/summary")
@@ -84,14 +87,18 @@ class OrderDetail(MethodView):
     @blp.response(200, OrderOut)
     def get(self, order_id):
         """One order with its progress: shares delivered and accepted, pieces left, lateness."""
-        return service.get_order(require_user(), order_id)
+        order = service.get_order(require_user(), order_id)
+        return order, 200, etag_header(order)
 
-    @secured(blp, 404, 409, 422, roles=STAFF_ROLES, descriptions=ERRORS)
+    @secured(blp, 404, 409, 412, 422, roles=STAFF_ROLES, descriptions=ERRORS)
+    @blp.doc(**IF_MATCH_DOC)
     @blp.arguments(OrderUpdate)
     @blp.response(200, OrderOut)
     def patch(self, data, order_id):
         """Change an order's product, quantity, rate, due date, cohort or workshop (staff)."""
-        return service.update_order(require_user(), order_id, data, date.today())
+        check_if_match(Order, order_id)
+        order = service.update_order(require_user(), order_id, data, date.today())
+        return order, 200, etag_header(order)
 
 
 @blp.route("/orders/<int:order_id>/deliveries")

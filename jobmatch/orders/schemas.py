@@ -1,6 +1,6 @@
 """Input and output schemas for piecework orders, the delivery ledger, earnings and pay."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -22,7 +22,13 @@ class Money(fields.Decimal):
 
 
 def _two_places(value: Decimal) -> None:
-    if value != value.quantize(CENT):
+    # 1e30 to the cent needs more digits than decimal's context keeps: InvalidOperation, which
+    # the range check beside this one already answers in words.
+    try:
+        exact = value == value.quantize(CENT)
+    except InvalidOperation:
+        raise ValidationError("数值过大。") from None
+    if not exact:
         raise ValidationError("金额最多保留两位小数。")
 
 
@@ -101,6 +107,9 @@ class ProgressOut(Schema):
 
 class OrderOut(Schema):
     id = fields.Integer(dump_only=True)
+    version = fields.Integer(
+        dump_only=True, metadata={"description": "counts changes; the ETag, for If-Match"}
+    )
     firm_id = fields.Integer(dump_only=True)
     product = fields.String(dump_only=True)
     quantity = fields.Integer(dump_only=True)

@@ -113,6 +113,7 @@ def update_order(actor: User, order_id: int, data: dict, today: date) -> Order:
             .where(Order.id == order.id, Order.delivered <= quantity)
             .values(
                 quantity=quantity,
+                version=Order.version + 1,  # a change like any other: the ETag moves on
                 completed_on=case(
                     (Order.delivered >= quantity, func.coalesce(Order.completed_on, today)),
                     else_=None,

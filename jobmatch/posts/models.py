@@ -4,7 +4,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.catalogue.models import Skill
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, Versioned
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 
@@ -31,7 +31,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Post(Timestamps, db.Model):
+class Post(Versioned, Timestamps, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         CheckConstraint("openings >= 1", name="openings_positive"),

@@ -6,8 +6,10 @@ from flask_smorest import Blueprint
 from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token, require_user
 from jobmatch.api_docs import secured
 from jobmatch.posts import service
+from jobmatch.posts.models import Post
 from jobmatch.posts.schemas import PostCreate, PostFilters, PostOut, PostUpdate
 from jobmatch.schemas import ErrorSchema
+from jobmatch.versioning import IF_MATCH_DOC, check_if_match, etag_header
 
 blp = Blueprint("posts", __name__, url_prefix="/api/posts", description="Job posts")
 
@@ -34,7 +36,8 @@ class Posts(MethodView):
     @blp.response(201, PostOut)
     def post(self, data):
         """Publish a post (staff, or a firm user for its own firm)."""
-        return service.create_post(require_user(), data)
+        post = service.create_post(require_user(), data)
+        return post, 201, etag_header(post)
 
 
 @blp.route("/<int:post_id>")
@@ -45,17 +48,22 @@ class PostById(MethodView):
     @blp.alt_response(404, schema=ErrorSchema)
     def get(self, post_id):
         """One post."""
-        return service.get_post(post_id)
+        post = service.get_post(post_id)
+        return post, 200, etag_header(post)
 
     @secured(
         blp,
         403,
         404,
         409,
+        412,
         descriptions={403: "Another firm's post", 409: "Openings below those already filled"},
     )
+    @blp.doc(**IF_MATCH_DOC)
     @blp.arguments(PostUpdate)
     @blp.response(200, PostOut)
     def patch(self, changes, post_id):
         """Change a post (staff, or the firm that owns it)."""
-        return service.update_post(require_user(), post_id, changes)
+        check_if_match(Post, post_id)
+        post = service.update_post(require_user(), post_id, changes)
+        return post, 200, etag_header(post)

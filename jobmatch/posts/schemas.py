@@ -159,6 +159,9 @@ class PostFirm(Schema):
 
 class PostOut(Schema):
     id = fields.Integer(required=True)
+    version = fields.Integer(
+        dump_only=True, metadata={"description": "counts changes; the ETag, for If-Match"}
+    )
     firm_id = fields.Integer(required=True)
     firm = fields.Nested(PostFirm, required=True)
     title = fields.String(required=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community
 from jobmatch.crypto import EncryptedText
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, Versioned
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
 
@@ -27,7 +27,7 @@ EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "in_training",
 SKILL_SOURCES = ("declared", "training")
 
 
-class Resident(Timestamps, db.Model):
+class Resident(Versioned, Timestamps, db.Model):
     """A resident or trainee. ID and phone numbers are stored encrypted (see jobmatch.crypto)."""
 
     __tablename__ = "residents"

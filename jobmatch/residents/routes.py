@@ -11,6 +11,7 @@ from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
 from jobmatch.residents import export, importer, roster_export, service
 from jobmatch.residents.export_schemas import PersonalDataExport
+from jobmatch.residents.models import Resident
 from jobmatch.residents.schemas import (
     ImportResult,
     ResidentCreate,
@@ -20,6 +21,7 @@ from jobmatch.residents.schemas import (
     RosterExportArgs,
     RosterUpload,
 )
+from jobmatch.versioning import IF_MATCH_DOC, check_if_match, etag_header
 
 blp = Blueprint(
     "residents",
@@ -63,7 +65,8 @@ class Residents(MethodView):
     @blp.response(201, ResidentOut)
     def post(self, data):
         """Register a resident (staff); gender and birth date come from the ID number."""
-        return service.create_resident(require_user(), data)
+        resident = service.create_resident(require_user(), data)
+        return resident, 201, etag_header(resident)
 
 
 @blp.route("/<int:resident_id>")
@@ -72,14 +75,18 @@ class ResidentById(MethodView):
     @blp.response(200, ResidentOut)
     def get(self, resident_id):
         """Read one resident: staff see the full ID number (audited), a resident its own."""
-        return service.read_resident(require_user(), resident_id)
+        resident = service.read_resident(require_user(), resident_id)
+        return resident, 200, etag_header(resident)
 
-    @staff_or_resident(404, 409, 422)
+    @staff_or_resident(404, 409, 412, 422)
+    @blp.doc(**IF_MATCH_DOC)
     @blp.arguments(ResidentUpdate)
     @blp.response(200, ResidentOut)
     def patch(self, data, resident_id):
         """Change a resident: staff any field; a resident its own contact and preferences."""
-        return service.update_resident(require_user(), resident_id, data)
+        check_if_match(Resident, resident_id)
+        resident = service.update_resident(require_user(), resident_id, data)
+        return resident, 200, etag_header(resident)
 
 
 @blp.route("/<int:resident_id>/export")

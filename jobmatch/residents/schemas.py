@@ -4,7 +4,6 @@ The ID number, phone and education fields accept what a person types (full-width
 spaces, a lower-case x, Chinese education names) and load the normalised value.
 """
 
-import unicodedata
 from datetime import date
 
 from flask_smorest.fields import Upload
@@ -13,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.residents.models import EMPLOYMENT_STATUSES, PRIORITY_GROUPS, SHIFT_PREFERENCES
 from jobmatch.residents.vocabulary import MAX_COMMUTE_KM, MAX_WAGE
+from jobmatch.schemas import Text
 from jobmatch.validators import MIN_WORKING_AGE, IdNumber, parse_id_number, parse_mobile
 
 MAX_ID = 2**31 - 1
@@ -30,18 +30,12 @@ class ChineseMessages(Schema):
     error_messages = {"unknown": "不允许的字段（只读或不存在）。", "type": "应为 JSON 对象。"}
 
 
-def plain_text(value: str) -> None:
-    """Refuse control characters and lone surrogates: no name or code needs them."""
-    if any(unicodedata.category(char) in ("Cc", "Cs") for char in value):
-        raise ValidationError("含有不允许的控制字符。")
-
-
 def not_blank(value: str) -> None:
     if not value.strip():
         raise ValidationError("不能为空。")
 
 
-NAME_RULES = [validate.Length(min=1, max=64, error="长度应为1到64个字符。"), plain_text, not_blank]
+NAME_RULES = [validate.Length(min=1, max=64, error="长度应为1到64个字符。"), not_blank]
 
 
 def parse_working_age_id(value: str, today: date | None = None) -> IdNumber:
@@ -55,7 +49,7 @@ def parse_working_age_id(value: str, today: date | None = None) -> IdNumber:
     return parsed
 
 
-class _TextField(fields.String):
+class _TextField(Text):
     """A string parsed by a ``parse_*`` function whose ValueError is the message to show."""
 
     default_error_messages = {"invalid": "应为文本。"}
@@ -99,7 +93,7 @@ class ResidentUpdate(ChineseMessages):
     """PATCH: any subset. Residents may change their own contact details and preferences;
     name, ID number and priority groups are changed by staff only."""
 
-    name = fields.String(
+    name = Text(
         validate=NAME_RULES,
         error_messages=REQUIRED,
     )
@@ -117,9 +111,7 @@ class ResidentUpdate(ChineseMessages):
         metadata={"description": "a grid (网格) of the resident's community"},
     )
     skills = fields.List(
-        fields.String(
-            validate=[validate.Length(min=1, max=32, error="长度应为1到32个字符。"), plain_text]
-        ),
+        Text(validate=validate.Length(min=1, max=32, error="长度应为1到32个字符。")),
         validate=validate.Length(max=50, error="最多{max}项。"),
         error_messages=NOT_LIST,
         metadata={"description": "skill codes of the catalogue (/api/skills)"},
@@ -153,7 +145,7 @@ class ResidentUpdate(ChineseMessages):
 class ResidentCreate(ResidentUpdate):
     """POST: name, id_number and phone are required; gender and birth date come from the ID."""
 
-    name = fields.String(
+    name = Text(
         required=True,
         validate=NAME_RULES,
         error_messages=REQUIRED,
@@ -170,6 +162,9 @@ class ResidentCreate(ResidentUpdate):
 
 class ResidentOut(Schema):
     id = fields.Integer(required=True)
+    version = fields.Integer(
+        dump_only=True, metadata={"description": "counts changes; the ETag, for If-Match"}
+    )
     name = fields.String(required=True)
     id_number = fields.String(
         required=True,
@@ -204,13 +199,13 @@ class ResidentFilter(ChineseMessages):
     community_id = fields.Integer(validate=ID_RANGE, error_messages=NOT_INTEGER)
     education = EducationField(metadata=EDUCATION_DOC)
     group = fields.String(validate=validate.OneOf(PRIORITY_GROUPS, error=ONE_OF))
-    skill = fields.String(
-        validate=[validate.Length(min=1, max=32), plain_text],
+    skill = Text(
+        validate=validate.Length(min=1, max=32),
         metadata={"description": "a skill code; an unknown one is a 422"},
     )
     employment_status = fields.String(validate=validate.OneOf(EMPLOYMENT_STATUSES, error=ONE_OF))
-    q = fields.String(
-        validate=[validate.Length(min=1, max=64), plain_text],
+    q = Text(
+        validate=validate.Length(min=1, max=64),
         metadata={"description": "the start of a name"},
     )
 

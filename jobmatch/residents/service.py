@@ -71,6 +71,7 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
     staff = is_staff(viewer)
     view = {
         "id": resident.id,
+        "version": resident.version,
         "name": resident.name,
         "id_number": resident.id_number if full_id_number else mask_id_number(resident.id_number),
         "phone": resident.phone if staff else mask_mobile(resident.phone),

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from jobmatch.catalogue.models import Skill
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, Versioned
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
 
@@ -54,7 +54,7 @@ class Program(db.Model):
     skills: Mapped[list[Skill]] = relationship(secondary=program_skills, order_by=Skill.code)
 
 
-class Cohort(Timestamps, db.Model):
+class Cohort(Versioned, Timestamps, db.Model):
     """One class (期次) of a program: classroom at the training base, or on the job at a firm."""
 
     __tablename__ = "cohorts"

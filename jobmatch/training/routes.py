@@ -11,6 +11,7 @@ from jobmatch.accounts.auth import STAFF_ROLES, current_user
 from jobmatch.api_docs import secured
 from jobmatch.training import service, subsidy
 from jobmatch.training.docs import ERRORS, XLSX
+from jobmatch.training.models import Cohort
 from jobmatch.training.schemas import (
     CohortCreate,
     CohortOut,
@@ -27,6 +28,7 @@ from jobmatch.training.schemas import (
     TrainingSummaryOut,
 )
 from jobmatch.training.summary import training_summary
+from jobmatch.versioning import IF_MATCH_DOC, check_if_match, etag_header
 
 # Both answers are documented by hand: a manual "200" replaces the generated one.
 ROSTER_RESPONSE = {
@@ -103,7 +105,8 @@ class Cohorts(MethodView):
     @blp.response(201, CohortOut)
     def post(self, data):
         """Open a cohort: in the classroom, or on the job at a firm (firm_id required)."""
-        return service.create_cohort(current_user(), data)
+        cohort = service.create_cohort(current_user(), data)
+        return cohort, 201, etag_header(cohort)
 
 
 @blp.route("/cohorts/<int:cohort_id>")
@@ -112,14 +115,18 @@ class CohortItem(MethodView):
     @blp.response(200, CohortOut)
     def get(self, cohort_id):
         """Read one cohort with its seats taken."""
-        return service.get_cohort(current_user(), cohort_id)
+        cohort = service.get_cohort(current_user(), cohort_id)
+        return cohort, 200, etag_header(cohort)
 
-    @staff_only(404, 409, 422)
+    @staff_only(404, 409, 412, 422)
+    @blp.doc(**IF_MATCH_DOC)
     @blp.arguments(CohortUpdate)
     @blp.response(200, CohortOut)
     def patch(self, data, cohort_id):
         """Change a cohort; capacity never below the seats taken, dates around its sessions."""
-        return service.update_cohort(current_user(), cohort_id, data)
+        check_if_match(Cohort, cohort_id)
+        cohort = service.update_cohort(current_user(), cohort_id, data)
+        return cohort, 200, etag_header(cohort)
 
 
 @blp.route("/cohorts/<int:cohort_id>/sessions")

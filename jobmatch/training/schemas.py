@@ -5,6 +5,7 @@ from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.schemas import Id, Text
 from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
 
 # China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
@@ -56,21 +57,19 @@ _OCCUPATION = validate.Regexp(
 
 
 class ProgramCreate(TrainingSchema):
-    code = fields.String(required=True, validate=_CODE)
-    name = fields.String(required=True, validate=validate.Length(1, 64, error="长度1到64个字。"))
-    occupation_code = fields.String(allow_none=True, load_default=None, validate=_OCCUPATION)
+    code = Text(required=True, validate=_CODE)
+    name = Text(required=True, validate=validate.Length(1, 64, error="长度1到64个字。"))
+    occupation_code = Text(allow_none=True, load_default=None, validate=_OCCUPATION)
     hours = fields.Integer(required=True, validate=_range(1, 2000))
-    skills = fields.List(
-        fields.String(), load_default=list, metadata={"description": "skill codes"}
-    )
+    skills = fields.List(Text(), load_default=list, metadata={"description": "skill codes"})
     certificate_type = fields.String(load_default="training", validate=_one_of(CERTIFICATE_TYPES))
 
 
 class ProgramUpdate(TrainingSchema):
-    name = fields.String(validate=validate.Length(1, 64, error="长度1到64个字。"))
-    occupation_code = fields.String(allow_none=True, validate=_OCCUPATION)
+    name = Text(validate=validate.Length(1, 64, error="长度1到64个字。"))
+    occupation_code = Text(allow_none=True, validate=_OCCUPATION)
     hours = fields.Integer(validate=_range(1, 2000))
-    skills = fields.List(fields.String())
+    skills = fields.List(Text())
     certificate_type = fields.String(validate=_one_of(CERTIFICATE_TYPES))
 
 
@@ -90,16 +89,16 @@ class ProgramOut(Schema):
 
 
 class CohortQuery(TrainingSchema):
-    program_code = fields.String(validate=_CODE)
+    program_code = Text(validate=_CODE)
     mode = fields.String(validate=_one_of(COHORT_MODES))
-    firm_id = fields.Integer(validate=_range(1))
+    firm_id = Id()
 
 
 class _CohortFields(TrainingSchema):
-    name = fields.String(validate=validate.Length(1, 128, error="长度1到128个字。"))
-    community_id = fields.Integer(allow_none=True, validate=_range(1))
-    location = fields.String(allow_none=True, validate=validate.Length(max=128))
-    instructor = fields.String(allow_none=True, validate=validate.Length(max=64))
+    name = Text(validate=validate.Length(1, 128, error="长度1到128个字。"))
+    community_id = Id(allow_none=True)
+    location = Text(allow_none=True, validate=validate.Length(max=128))
+    instructor = Text(allow_none=True, validate=validate.Length(max=64))
     starts_on = fields.Date()
     ends_on = fields.Date()
     capacity = fields.Integer(validate=_range(1, 1000))
@@ -112,11 +111,9 @@ class _CohortFields(TrainingSchema):
 
 
 class CohortCreate(_CohortFields):
-    program_code = fields.String(required=True, validate=_CODE)
+    program_code = Text(required=True, validate=_CODE)
     mode = fields.String(load_default="classroom", validate=_one_of(COHORT_MODES))
-    firm_id = fields.Integer(
-        allow_none=True, validate=_range(1), metadata={"description": "required on the job"}
-    )
+    firm_id = Id(allow_none=True, metadata={"description": "required on the job"})
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     capacity = fields.Integer(required=True, validate=_range(1, 1000))
@@ -133,6 +130,9 @@ class CohortUpdate(_CohortFields):
 
 class CohortOut(Schema):
     id = fields.Integer()
+    version = fields.Integer(
+        dump_only=True, metadata={"description": "counts changes; the ETag, for If-Match"}
+    )
     program_code = fields.String()
     name = fields.String()
     mode = fields.String()
@@ -157,7 +157,7 @@ class TrainingSessionCreate(TrainingSchema):
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the time span"}
     )
-    topic = fields.String(allow_none=True, validate=validate.Length(max=128))
+    topic = Text(allow_none=True, validate=validate.Length(max=128))
 
     @validates_schema
     def times_in_order(self, data, **kwargs):
@@ -176,7 +176,7 @@ class TrainingSessionOut(Schema):
 
 
 class AttendanceCreate(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
     signed_in_at = fields.NaiveDateTime(
         timezone=BEIJING, metadata={"description": "Beijing time; default: the session's start"}
     )
@@ -198,7 +198,7 @@ class AttendanceOut(Schema):
 
 
 class EnrollmentCreate(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
 
 
 class EnrollmentUpdate(TrainingSchema):
@@ -241,7 +241,7 @@ class AssessmentOut(Schema):
 
 
 class CertificateCreate(TrainingSchema):
-    certificate_no = fields.String(
+    certificate_no = Text(
         required=True,
         validate=validate.Regexp(r"^[0-9A-Za-z-]{4,32}$", error="证书编号为4到32位字母、数字或-。"),
     )

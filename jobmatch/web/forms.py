@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
 from jobmatch.errors import DomainError
+from jobmatch.schemas import MAX_ID
 
 Errors = dict[str, list[str]]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -28,6 +29,19 @@ _CHINESE = {
     "Not a valid list.": "应为列表。",
     "Unknown field.": "不认识的字段。",
 }
+
+
+def parse_whole_number(text: str | None, maximum: int = MAX_ID) -> int | None:
+    """A whole number typed into a form or query string, or None when it is not one.
+
+    ``str.isdigit`` accepts "²" and "①", which ``int`` refuses, and ``int`` refuses more than
+    4,300 digits: only ASCII digits, as many as ``maximum`` has, are read here.
+    """
+    text = (text or "").strip()
+    if not text or len(text) > len(str(maximum)) or not all("0" <= c <= "9" for c in text):
+        return None
+    number = int(text)
+    return number if number <= maximum else None
 
 
 def _integer(text: str) -> int | str:

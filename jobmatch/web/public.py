@@ -9,7 +9,7 @@ from jobmatch.posts import service as posts
 from jobmatch.posts.models import SHIFTS
 from jobmatch.posts.schemas import PostFilters
 from jobmatch.web.blueprint import blp
-from jobmatch.web.forms import domain_errors, load
+from jobmatch.web.forms import domain_errors, load, parse_whole_number
 
 PAGE_SIZE = 20
 # A county's open posts are some hundreds: the page takes them in one read from the service.
@@ -56,9 +56,9 @@ def _service_filters(raw: dict) -> tuple[dict, dict]:
     if raw["category"]:
         values["category"] = raw["category"]
     if raw["firm_id"]:
-        if not raw["firm_id"].isdigit():
+        values["firm_id"] = parse_whole_number(raw["firm_id"])
+        if values["firm_id"] is None:
             return {}, {"firm_id": ["请从列表中选择企业。"]}
-        values["firm_id"] = int(raw["firm_id"])
     if raw["skill"]:
         values["skill"] = [raw["skill"]]
     loaded, errors = load(PostFilters(), values)
@@ -68,9 +68,8 @@ def _service_filters(raw: dict) -> tuple[dict, dict]:
 def _page_filters(raw: dict, errors: dict) -> tuple[int | None, str | None]:
     wage = None
     if raw["wage"]:
-        if raw["wage"].isdigit() and int(raw["wage"]) <= 1_000_000:
-            wage = int(raw["wage"])
-        else:
+        wage = parse_whole_number(raw["wage"], 1_000_000)
+        if wage is None:
             errors["wage"] = ["请填写整数月薪（元），例如 3000。"]
     shift = raw["shift"] or None
     if shift is not None and shift not in SHIFTS:

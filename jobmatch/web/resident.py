@@ -11,7 +11,7 @@ from jobmatch.training import service as training
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.firm import move_application_from_form, next_moves
-from jobmatch.web.forms import load
+from jobmatch.web.forms import load, parse_whole_number
 from jobmatch.web.session import page_for
 
 ALL = 1000
@@ -52,7 +52,7 @@ def me_apply(user):
     post_id = request.form.get("post_id", "")
     data, errors = load(
         ApplicationCreate(),
-        {"resident_id": user.resident_id, "post_id": int(post_id) if post_id.isdigit() else -1},
+        {"resident_id": user.resident_id, "post_id": parse_whole_number(post_id) or -1},
     )
     if data is None:
         flash("请从列表中选择岗位再报名。", "error")

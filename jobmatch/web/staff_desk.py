@@ -17,7 +17,7 @@ from jobmatch.residents.models import PRIORITY_GROUPS
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
-from jobmatch.web.forms import domain_errors, form_values, load
+from jobmatch.web.forms import domain_errors, form_values, load, parse_whole_number
 from jobmatch.web.labels import GROUP, SHIFT_PREFERENCE
 from jobmatch.web.session import page_for
 
@@ -86,11 +86,13 @@ def staff_refer(user):
         if filters is not None:
             found, _ = residents.list_residents(user, filters, 1, 50)
     chosen, matches = None, []
-    resident_id = request.args.get("resident_id", "")
-    if resident_id.isdigit():
+    resident_id = parse_whole_number(request.args.get("resident_id"))
+    if resident_id is None and request.args.get("resident_id", "").strip():
+        errors = {"resident_id": ["请从列表中选择居民。"]}
+    elif resident_id is not None:
         try:
-            chosen = residents.present(residents.load_resident(int(resident_id)), user)
-            matches = people.matches_for(user, int(resident_id))
+            chosen = residents.present(residents.load_resident(resident_id), user)
+            matches = people.matches_for(user, resident_id)
         except DomainError as error:
             errors = domain_errors(error)
     open_posts = posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0] if chosen else []
@@ -110,8 +112,7 @@ def staff_refer(user):
 def staff_refer_post(user):
     """Refer a resident to a post: an application in status recommended."""
     values = {
-        key: int(request.form[key]) if request.form.get(key, "").isdigit() else -1
-        for key in ("resident_id", "post_id")
+        key: parse_whole_number(request.form.get(key)) or -1 for key in ("resident_id", "post_id")
     }
     data, _ = load(ApplicationCreate(), values)
     if data is None:
@@ -133,15 +134,16 @@ def staff_refer_post(user):
 @page_for(*STAFF_ROLES)
 def staff_refer_batch(user):
     """Refer each resident an allocation proposed for a post; each referral stands alone."""
-    post_id = request.form.get("post_id", "")
-    resident_ids = [int(v) for v in request.form.getlist("resident_id") if v.isdigit()]
-    if not post_id.isdigit() or not resident_ids:
+    post_id = parse_whole_number(request.form.get("post_id"))
+    resident_ids = [parse_whole_number(v) for v in request.form.getlist("resident_id")]
+    resident_ids = [resident_id for resident_id in resident_ids if resident_id is not None]
+    if post_id is None or not resident_ids:
         flash("请先运行分配，再推荐列出的居民。", "error")
         return redirect(url_for("web.staff_allocate"))
     referred, refused = 0, []
     for resident_id in resident_ids:
         try:
-            applications.create_application(user, resident_id, int(post_id))
+            applications.create_application(user, resident_id, post_id)
         except DomainError as error:
             refused.append(error.message)
         else:
@@ -162,7 +164,8 @@ def staff_allocate(user):
         values = {"include_employed": "include_employed" in request.form}
         if request.form.get("multiple", "").strip():
             raw = request.form["multiple"].strip()
-            values["multiple"] = int(raw) if raw.isdigit() else raw
+            number = parse_whole_number(raw)
+            values["multiple"] = raw if number is None else number
         data, errors = load(AllocateIn(), values)
         if data is not None:
             try:
