@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from jobmatch.config import Defaults, settings_from_environment
+from jobmatch.config import Defaults, check_production_settings, settings_from_environment
 
 # Each feature's routes module exposes ``blp``; the API registers them in this order.
 FEATURE_BLUEPRINTS = (
@@ -53,12 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings_from_environment())
     if config:
         app.config.update(config)
+    check_production_settings(app.config)
     _fill_local_defaults(app)
 
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    verify_field_key(app)
     return app
 
 
@@ -85,6 +87,12 @@ def _sqlite_enforce_foreign_keys(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+def verify_field_key(app: Flask) -> None:
+    from jobmatch.field_keys import verify_field_key as verify
+
+    verify(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -11,6 +11,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SECRET_KEY: str | None = None
     JOBMATCH_FIELD_KEY: str | None = None
+    JOBMATCH_FIELD_KEY_OLD: str | None = None  # only while rotating (flask rotate-field-key)
+    JOBMATCH_ENV: str | None = None  # production or development; see is_production
     JOBMATCH_MODEL_DIR = str(PROJECT_ROOT / "models")
     JOBMATCH_SEED_DIR = str(PROJECT_ROOT / "seed_data")
     TOKEN_MAX_AGE_SECONDS = 12 * 3600
@@ -90,6 +92,8 @@ ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
+    "JOBMATCH_FIELD_KEY_OLD": "JOBMATCH_FIELD_KEY_OLD",
+    "JOBMATCH_ENV": "JOBMATCH_ENV",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
 }
@@ -101,3 +105,28 @@ def settings_from_environment(environ: os._Environ | dict | None = None) -> dict
     if environ.get("JOBMATCH_SECURE_COOKIES") == "1":
         settings["SESSION_COOKIE_SECURE"] = True
     return settings
+
+
+# Settings a production start cannot do without: made up, they would not match the data.
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "JOBMATCH_FIELD_KEY")
+
+
+def is_production(config) -> bool:
+    """JOBMATCH_ENV=production, or a PostgreSQL database unless JOBMATCH_ENV=development."""
+    env = (config.get("JOBMATCH_ENV") or "").strip().lower()
+    if env:
+        return env == "production"
+    return str(config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql")
+
+
+def check_production_settings(config) -> None:
+    """Refuse to start in production without the keys, rather than make new ones up: a new
+    field key cannot read the stored numbers, and a new secret ends every session."""
+    if not is_production(config):
+        return
+    missing = [key for key in REQUIRED_IN_PRODUCTION if not config.get(key)]
+    if missing:
+        raise SystemExit(
+            f"jobmatch: production needs {' and '.join(missing)} set in the environment "
+            "(see docs/operations.md); not starting."
+        )

@@ -5,6 +5,7 @@ from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.audit.models import AuditEntry
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
+from jobmatch.field_keys import FieldKeyCheck
 from jobmatch.firms.models import Firm
 from jobmatch.matching.models import MatchingChange
 from jobmatch.notifications.models import Notification
@@ -32,6 +33,7 @@ __all__ = [
     "Community",
     "Delivery",
     "Enrollment",
+    "FieldKeyCheck",
     "Firm",
     "Grid",
     "MatchingChange",

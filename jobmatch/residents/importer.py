@@ -141,8 +141,22 @@ def _update_residents(rows: list[RosterRow], ids: dict[str, int], now) -> None:
     for row in rows:
         params = {**row.values, "id": ids[row.id_hash], "updated_at": now}
         batches.setdefault(frozenset(params), []).append(params)
+    # Through the table, not the ORM's bulk update by key, which would want each row's version
+    # (jobmatch.database.Versioned); an imported change counts the version up like any other.
+    residents = Resident.__table__
     for batch in batches.values():
-        db.session.execute(update(Resident), batch)
+        columns = sorted(set(batch[0]) - {"id"})
+        statement = (
+            update(residents)
+            .where(residents.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in columns})
+            .values(version=residents.c.version + 1)
+        )
+        rows_params = [
+            {"row_id": params["id"], **{f"new_{name}": params[name] for name in columns}}
+            for params in batch
+        ]
+        db.session.execute(statement, rows_params)
 
 
 def _replace_skills(rows: list[RosterRow], ids: dict[str, int], existing: set[int]) -> None:

@@ -236,7 +236,11 @@ def _load(directory: Path, today: date) -> tuple[bool, dict[str, int]]:
     if hired:
         db.session.execute(
             update(Post),
-            [{"id": put.shift_id("posts", post_id), "filled": n} for post_id, n in hired.items()],
+            # "version": the rows were just inserted at version 1 (jobmatch.database.Versioned).
+            [
+                {"id": put.shift_id("posts", post_id), "filled": n, "version": 1}
+                for post_id, n in hired.items()
+            ],
         )
     _advance_sequences()
     return True, dict(put.counts)
