@@ -15,6 +15,7 @@ from datetime import datetime
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import Integer, LargeBinary, String, column, inspect, select, table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -172,6 +173,7 @@ def rotate(old: FieldCipher, new: FieldCipher, batch_size: int = BATCH_SIZE, ech
 
 
 @click.command("rotate-field-key")
+@with_appcontext
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=BATCH_SIZE)
 def rotate_field_key_command(batch_size: int) -> None:
     """Re-encrypt ID and phone numbers from JOBMATCH_FIELD_KEY_OLD to JOBMATCH_FIELD_KEY.

@@ -112,7 +112,12 @@ def firm_post_edit(user, post_id: int):
     post = _own_post(user, post_id)
     errors: dict = {}
     form = request.form if request.method == "POST" else _as_form(post)
-    if request.method == "POST":
+    sent_version = request.form.get("version") if request.method == "POST" else None
+    if sent_version is not None and sent_version != str(post.version):
+        # Saved by someone else since this form was opened: show what is there now instead.
+        errors = {"form": ["已被他人修改。下面是当前内容，请核对后重新修改并保存。"]}
+        form = _as_form(post)
+    elif request.method == "POST":
         values = form_values(PostCreate(), form, partial=True)
         values["firm_id"] = user.firm_id
         data, errors = load(PostCreate(), values)
@@ -136,6 +141,7 @@ def _as_form(post) -> dict:
     }
     values["expires_on"] = post.expires_on.isoformat() if post.expires_on else ""
     values["required_skills"] = [skill.code for skill in post.required_skills]
+    values["version"] = post.version
     values["meals_provided"] = post.meals_provided
     values["housing_provided"] = post.housing_provided
     return {key: ("" if value is None else value) for key, value in values.items()}

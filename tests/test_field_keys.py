@@ -1,0 +1,148 @@
+"""Production settings and the field key: no start without the keys in production, no start
+with a key other than the one the data was written with, and a resumable key rotation."""
+
+import uuid
+
+import pytest
+from cryptography.fernet import Fernet
+
+from jobmatch.config import check_production_settings, is_production
+from jobmatch.crypto import FieldCipher
+from jobmatch.extensions import db
+from jobmatch.field_keys import CURRENT, ROTATION, FieldKeyCheck, rotate
+from jobmatch.residents.models import Resident
+from tests.conftest import TEST_FIELD_KEY, make_test_app
+from tests.factories import make_resident
+
+OTHER_KEY = Fernet.generate_key().decode()
+
+
+def test_production_is_named_or_implied_by_postgresql():
+    assert is_production({"JOBMATCH_ENV": "production"})
+    assert is_production({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/jobmatch"})
+    assert not is_production(
+        {"JOBMATCH_ENV": "development", "SQLALCHEMY_DATABASE_URI": "postgresql://db/jobmatch"}
+    )
+    assert not is_production({"SQLALCHEMY_DATABASE_URI": "sqlite:///jobmatch.db"})
+
+
+@pytest.mark.parametrize(
+    "settings, missing",
+    [
+        ({"JOBMATCH_FIELD_KEY": TEST_FIELD_KEY}, "SECRET_KEY"),
+        ({"SECRET_KEY": "s"}, "JOBMATCH_FIELD_KEY"),
+        ({}, "SECRET_KEY and JOBMATCH_FIELD_KEY"),
+    ],
+)
+def test_production_refuses_to_start_without_its_keys(tmp_path, settings, missing):
+    config = {"JOBMATCH_ENV": "production", "SECRET_KEY": None, "JOBMATCH_FIELD_KEY": None}
+    with pytest.raises(SystemExit) as refused:
+        make_test_app(f"sqlite:///{tmp_path}/p.db", tmp_path, **{**config, **settings})
+    message = str(refused.value.code)
+    assert "\n" not in message and f"production needs {missing} set" in message
+
+
+def test_a_postgresql_url_implies_production(tmp_path):
+    with pytest.raises(SystemExit, match="JOBMATCH_FIELD_KEY"):
+        check_production_settings(
+            {"SQLALCHEMY_DATABASE_URI": "postgresql://db/jobmatch", "SECRET_KEY": "s"}
+        )
+    check_production_settings(
+        {"SQLALCHEMY_DATABASE_URI": "postgresql://db/x", "JOBMATCH_ENV": "development"}
+    )
+
+
+@pytest.fixture
+def fresh_database(backend, database_factory, tmp_path):
+    """A database of its own with the schema and no rows, for apps under different keys."""
+    url = database_factory(backend, f"keys_{uuid.uuid4().hex[:8]}")
+    app = make_test_app(url, tmp_path)
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+    yield url
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _app(url, tmp_path, key, **overrides):
+    return make_test_app(url, tmp_path, JOBMATCH_FIELD_KEY=key, **overrides)
+
+
+def _check_rows(app) -> dict:
+    with app.app_context():
+        rows = {row.name: row.last_resident_id for row in db.session.query(FieldKeyCheck)}
+        db.session.remove()
+        return rows
+
+
+def test_the_first_start_stores_a_check_value_and_another_key_is_refused(fresh_database, tmp_path):
+    first = _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+    assert _check_rows(first) == {CURRENT: 0}
+    _app(fresh_database, tmp_path, TEST_FIELD_KEY)  # the same key starts again
+    with pytest.raises(SystemExit) as refused:
+        _app(fresh_database, tmp_path, OTHER_KEY)
+    assert "JOBMATCH_FIELD_KEY is not the key" in str(refused.value.code)
+
+
+def test_data_from_before_check_values_is_checked_against_a_stored_number(fresh_database, tmp_path):
+    app = _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+    with app.app_context():
+        make_resident()
+        db.session.query(FieldKeyCheck).delete()  # as a database of the first release
+        db.session.commit()
+        db.session.remove()
+    with pytest.raises(SystemExit):
+        _app(fresh_database, tmp_path, OTHER_KEY)
+    assert _check_rows(_app(fresh_database, tmp_path, TEST_FIELD_KEY)) == {CURRENT: 0}
+
+
+def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(fresh_database, tmp_path):
+    old_app = _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+    with old_app.app_context():
+        people = {make_resident().id: None for _ in range(5)}
+        for resident in db.session.query(Resident):
+            people[resident.id] = (resident.id_number, resident.phone)
+        db.session.remove()
+
+    # Both keys set: the app starts (so that the command can run) but serves nothing meanwhile.
+    rotating = _app(fresh_database, tmp_path, OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
+    answer = rotating.test_client().get("/api/posts")
+    assert answer.status_code == 503 and answer.json["code"] == 503
+
+    # The first run stops after its first batch of two (as if the machine went down).
+    class Stopped(Exception):
+        pass
+
+    def stop_after_first_batch(line):
+        if line.startswith("re-encrypted"):
+            raise Stopped
+
+    old, new = FieldCipher(TEST_FIELD_KEY), FieldCipher(OTHER_KEY)
+    with rotating.app_context():
+        with pytest.raises(Stopped):
+            rotate(old, new, batch_size=2, echo=stop_after_first_batch)
+        db.session.remove()
+    first_two = sorted(people)[1]
+    assert _check_rows(rotating) == {CURRENT: 0, ROTATION: first_two}
+
+    result = rotating.test_cli_runner().invoke(args=["rotate-field-key", "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"continuing after resident {first_two}" in result.output
+    assert "done: 3 residents" in result.output
+    assert _check_rows(rotating) == {CURRENT: 0}
+
+    # The new key alone now reads every number, and finds each resident by its hash.
+    new_app = _app(fresh_database, tmp_path, OTHER_KEY)
+    with new_app.app_context():
+        for resident in db.session.query(Resident):
+            assert (resident.id_number, resident.phone) == people[resident.id]
+            assert resident.id_number_hash == new.lookup_hash(resident.id_number)
+        db.session.remove()
+    with pytest.raises(SystemExit):
+        _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+    # The old key left set by mistake: nothing more to do, and the app serves.
+    both = _app(fresh_database, tmp_path, OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
+    assert both.test_client().get("/api/posts").status_code == 200
+    again = both.test_cli_runner().invoke(args=["rotate-field-key"])
+    assert again.exit_code == 0 and "nothing to do" in again.output
