@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import require_user
+from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
 from jobmatch.applications import service
 from jobmatch.applications.schemas import (
@@ -41,6 +41,7 @@ class Applications(MethodView):
         403,
         409,
         422,
+        roles=(*STAFF_ROLES, "resident"),
         descriptions={
             403: "Not staff, nor the resident applying for itself",
             409: "Already applied, or the post is paused, closed, expired or full",

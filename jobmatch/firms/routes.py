@@ -3,7 +3,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token, require_user
+from jobmatch.accounts.auth import (
+    PUBLIC_SECURITY,
+    STAFF_ROLES,
+    check_request_token,
+    require_user,
+)
 from jobmatch.api_docs import secured
 from jobmatch.firms import service
 from jobmatch.firms.schemas import FirmCreate, FirmOut, FirmUpdate
@@ -13,6 +18,8 @@ blp = Blueprint("firms", __name__, url_prefix="/api/firms", description="Firms o
 
 blp.before_request(check_request_token)
 CREDIT_CODE_TAKEN = "Credit code already registered"
+# Who may try a write at all, checked before the body; the service then checks which firm.
+FIRM_EDITORS = (*STAFF_ROLES, "firm")
 
 
 @blp.route("")
@@ -29,7 +36,12 @@ class Firms(MethodView):
         pagination_parameters.item_count = total
         return firms
 
-    @secured(blp, 403, 409, descriptions={403: "Only staff register firms", 409: CREDIT_CODE_TAKEN})
+    @secured(
+        blp,
+        409,
+        roles=STAFF_ROLES,
+        descriptions={403: "Only staff register firms", 409: CREDIT_CODE_TAKEN},
+    )
     @blp.arguments(FirmCreate)
     @blp.response(201, FirmOut)
     def post(self, data):
@@ -52,6 +64,7 @@ class FirmById(MethodView):
         403,
         404,
         409,
+        roles=FIRM_EDITORS,
         descriptions={
             403: "Another firm's record, or name/credit code by a firm",
             409: CREDIT_CODE_TAKEN,

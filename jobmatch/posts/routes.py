@@ -3,7 +3,12 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from jobmatch.accounts.auth import PUBLIC_SECURITY, check_request_token, require_user
+from jobmatch.accounts.auth import (
+    PUBLIC_SECURITY,
+    STAFF_ROLES,
+    check_request_token,
+    require_user,
+)
 from jobmatch.api_docs import secured
 from jobmatch.posts import service
 from jobmatch.posts.models import Post
@@ -14,6 +19,8 @@ from jobmatch.versioning import IF_MATCH_DOC, check_if_match, etag_header
 blp = Blueprint("posts", __name__, url_prefix="/api/posts", description="Job posts")
 
 blp.before_request(check_request_token)
+# Who may try a write at all, checked before the body; the service then checks which firm.
+POST_EDITORS = (*STAFF_ROLES, "firm")
 
 
 @blp.route("")
@@ -31,7 +38,7 @@ class Posts(MethodView):
         pagination_parameters.item_count = total
         return posts
 
-    @secured(blp, 403, descriptions={403: "Not staff, nor a user of that firm"})
+    @secured(blp, 403, roles=POST_EDITORS, descriptions={403: "Not staff, nor a user of that firm"})
     @blp.arguments(PostCreate)
     @blp.response(201, PostOut)
     def post(self, data):
@@ -57,6 +64,7 @@ class PostById(MethodView):
         404,
         409,
         412,
+        roles=POST_EDITORS,
         descriptions={403: "Another firm's post", 409: "Openings below those already filled"},
     )
     @blp.doc(**IF_MATCH_DOC)
