@@ -39,6 +39,8 @@ def _candidate_lists(snapshot, ranker, policy, post_rows, pool, today, multiple)
 
 
 def _assignment(lists, posts) -> dict[int, list[tuple[int, float]]]:
+    if not lists:  # no open post: nothing to assign (and nothing to concatenate)
+        return {}
     residents = np.unique(np.concatenate([rows for rows, _, _ in lists.values()]))
     column = {}
     slots = []

@@ -150,7 +150,10 @@ class ResidentTable:
                 [PREFERENCE_CODES[r.shift_preference] for r in records], dtype=np.int8
             ),
             "max_commute": np.array([_coordinate(r.max_commute_km) for r in records]),
-            "unemployed": np.array([r.employment_status == "unemployed" for r in records]),
+            # dtype given: with no residents at all an empty list would make a float array.
+            "unemployed": np.array(
+                [r.employment_status == "unemployed" for r in records], dtype=bool
+            ),
             "applications": np.array([r.applications for r in records], dtype=np.float64),
             "hires": np.array([r.hires for r in records], dtype=np.float64),
             "alive": np.ones(len(records), dtype=bool),

@@ -88,7 +88,7 @@ def staff_refer(user):
     chosen, matches = None, []
     resident_id = parse_whole_number(request.args.get("resident_id"))
     if resident_id is None and request.args.get("resident_id", "").strip():
-        errors = {"resident_id": ["请从列表中选择居民。"]}
+        errors = {"form": ["请从列表中选择居民。"]}
     elif resident_id is not None:
         try:
             chosen = residents.present(residents.load_resident(resident_id), user)
