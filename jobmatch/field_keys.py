@@ -89,6 +89,10 @@ def verify_field_key(app: Flask) -> None:
             _verify(cipher, FieldCipher(old_key) if old_key else None)
         except (OperationalError, ProgrammingError) as error:
             app.logger.warning("field key not checked, database unavailable: %s", error.orig)
+        except FieldKeyMismatch:
+            db.session.remove()
+            db.engine.dispose()  # this app never serves: leave no connection behind
+            raise
         finally:
             db.session.remove()
 

@@ -65,8 +65,20 @@ def fresh_database(backend, database_factory, tmp_path):
         db.engine.dispose()
 
 
-def _app(url, tmp_path, key, **overrides):
-    return make_test_app(url, tmp_path, JOBMATCH_FIELD_KEY=key, **overrides)
+@pytest.fixture
+def start(fresh_database, tmp_path):
+    """Start an app on the fresh database under a key; every one started is closed after."""
+    started = []
+
+    def start_app(key, **overrides):
+        app = make_test_app(fresh_database, tmp_path, JOBMATCH_FIELD_KEY=key, **overrides)
+        started.append(app)
+        return app
+
+    yield start_app
+    for app in started:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _check_rows(app) -> dict:
@@ -76,29 +88,29 @@ def _check_rows(app) -> dict:
         return rows
 
 
-def test_the_first_start_stores_a_check_value_and_another_key_is_refused(fresh_database, tmp_path):
-    first = _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+def test_the_first_start_stores_a_check_value_and_another_key_is_refused(start):
+    first = start(TEST_FIELD_KEY)
     assert _check_rows(first) == {CURRENT: 0}
-    _app(fresh_database, tmp_path, TEST_FIELD_KEY)  # the same key starts again
+    start(TEST_FIELD_KEY)  # the same key starts again
     with pytest.raises(SystemExit) as refused:
-        _app(fresh_database, tmp_path, OTHER_KEY)
+        start(OTHER_KEY)
     assert "JOBMATCH_FIELD_KEY is not the key" in str(refused.value.code)
 
 
-def test_data_from_before_check_values_is_checked_against_a_stored_number(fresh_database, tmp_path):
-    app = _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+def test_data_from_before_check_values_is_checked_against_a_stored_number(start):
+    app = start(TEST_FIELD_KEY)
     with app.app_context():
         make_resident()
         db.session.query(FieldKeyCheck).delete()  # as a database of the first release
         db.session.commit()
         db.session.remove()
     with pytest.raises(SystemExit):
-        _app(fresh_database, tmp_path, OTHER_KEY)
-    assert _check_rows(_app(fresh_database, tmp_path, TEST_FIELD_KEY)) == {CURRENT: 0}
+        start(OTHER_KEY)
+    assert _check_rows(start(TEST_FIELD_KEY)) == {CURRENT: 0}
 
 
-def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(fresh_database, tmp_path):
-    old_app = _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(start):
+    old_app = start(TEST_FIELD_KEY)
     with old_app.app_context():
         people = {make_resident().id: None for _ in range(5)}
         for resident in db.session.query(Resident):
@@ -106,7 +118,7 @@ def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(fresh_database, 
         db.session.remove()
 
     # Both keys set: the app starts (so that the command can run) but serves nothing meanwhile.
-    rotating = _app(fresh_database, tmp_path, OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
+    rotating = start(OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
     answer = rotating.test_client().get("/api/posts")
     assert answer.status_code == 503 and answer.json["code"] == 503
 
@@ -133,16 +145,16 @@ def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(fresh_database, 
     assert _check_rows(rotating) == {CURRENT: 0}
 
     # The new key alone now reads every number, and finds each resident by its hash.
-    new_app = _app(fresh_database, tmp_path, OTHER_KEY)
+    new_app = start(OTHER_KEY)
     with new_app.app_context():
         for resident in db.session.query(Resident):
             assert (resident.id_number, resident.phone) == people[resident.id]
             assert resident.id_number_hash == new.lookup_hash(resident.id_number)
         db.session.remove()
     with pytest.raises(SystemExit):
-        _app(fresh_database, tmp_path, TEST_FIELD_KEY)
+        start(TEST_FIELD_KEY)
     # The old key left set by mistake: nothing more to do, and the app serves.
-    both = _app(fresh_database, tmp_path, OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
+    both = start(OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
     assert both.test_client().get("/api/posts").status_code == 200
     again = both.test_cli_runner().invoke(args=["rotate-field-key"])
     assert again.exit_code == 0 and "nothing to do" in again.output
