@@ -76,8 +76,11 @@ def test_every_operation_documents_its_answers_and_errors(spec):
     assert problems == [], "\n".join(problems)
 
 
-# Operations whose every call does heavy work on the whole seeded database (a retrain, a full
-# roster export): one generated call each keeps the run short; the rest get MAX_EXAMPLES.
+# Every operation goes through schemathesis's three phases: its examples, the coverage phase
+# (each boundary and each invalid case its schema defines: numbers past any bound, strings of
+# every kind, missing and unknown fields) and random fuzzing. Operations whose every call does
+# heavy work on the whole seeded database (a retrain, a full roster export) get one generated
+# call each and the coverage phase's invalid cases only; the rest get MAX_EXAMPLES.
 MAX_EXAMPLES = 15
 HEAVY_OPERATIONS = ("/api/model/train", "/api/residents/export")
 
@@ -130,7 +133,14 @@ def _spec_source():
                 {
                     "include-path": path,
                     "generation": {**generation, "max-examples": 1},
-                    "phases": {"coverage": {"enabled": False}},
+                    # Coverage too, but of its invalid cases only: each valid one is a retrain
+                    # or an export of the whole county, which the other phases make once.
+                    "phases": {
+                        "coverage": {
+                            "enabled": True,
+                            "generation": {**generation, "mode": "negative"},
+                        }
+                    },
                 }
                 for path in HEAVY_OPERATIONS
             ],
