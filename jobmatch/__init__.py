@@ -33,6 +33,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.audit.routes",
     "jobmatch.matching.routes",
     "jobmatch.stats.routes",
+    "jobmatch.jobs.routes",
 )
 
 
