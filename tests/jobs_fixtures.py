@@ -80,3 +80,7 @@ def delete_keys(url: str, *fragments: str) -> None:
         keys = list(connection.scan_iter(match=f"*{fragment}*", count=1000))
         if keys:
             connection.delete(*keys)
+        # RQ lists every queue it has seen in one set: take this run's out of it.
+        queues = [q for q in connection.smembers("rq:queues") if fragment.encode() in q]
+        if queues:
+            connection.srem("rq:queues", *queues)
