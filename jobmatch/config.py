@@ -24,8 +24,13 @@ class Defaults:
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     JSON_AS_ASCII = False
-    # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
+    # Login throttling (jobmatch/accounts/throttle.py): failures a window per username and
+    # per address. Counted in RATELIMIT_STORAGE_URI: memory:// counts per process; REDIS_URL,
+    # when set, replaces that default so that every worker counts together.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "jobmatch"
+    JOBMATCH_LOGIN_LIMIT_PER_USERNAME = "5 per minute"
+    JOBMATCH_LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
     # The web pages' session cookie: never sent by another site's forms or scripts. Behind
     # HTTPS in production set SESSION_COOKIE_SECURE as well (JOBMATCH_SECURE_COOKIES=1).
     SESSION_COOKIE_HTTPONLY = True

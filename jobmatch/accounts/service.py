@@ -6,8 +6,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from jobmatch.accounts.auth import authenticate, issue_token
+from jobmatch.accounts.auth import issue_token
 from jobmatch.accounts.models import ROLES, User
+from jobmatch.accounts.throttle import authenticate_throttled
 from jobmatch.errors import Conflict, Invalid
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
@@ -18,8 +19,9 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def sign_in(username: str, password: str) -> dict:
-    """A bearer token for valid credentials (401 otherwise, never saying which part was wrong)."""
-    user = authenticate(username, password)
+    """A bearer token for valid credentials (401 otherwise, never saying which part was wrong;
+    429 while failures from this address on this account, or from this address, are many)."""
+    user = authenticate_throttled(username, password)
     return {
         "access_token": issue_token(user),
         "token_type": "Bearer",
