@@ -187,6 +187,30 @@ def test_with_redis_but_no_worker_a_job_runs_inline(app, redis_url, run_prefix, 
     assert f"no worker listens on queue {run_prefix!r}" in caplog.text
 
 
+def test_a_job_of_the_same_key_is_answered_again_unless_it_was_lost(queued_app):
+    from datetime import timedelta
+
+    from jobmatch.database import utcnow
+    from jobmatch.jobs.service import LOST_MESSAGE
+
+    first = service.enqueue("count", f"{FIXTURES}:count_to", {"n": 1}, actor=None, dedupe_key="k")
+    again = service.enqueue("count", f"{FIXTURES}:count_to", {"n": 1}, actor=None, dedupe_key="k")
+    assert again.id == first.id
+    # Redis emptied under it: nothing will ever run it, and it must not block the next one.
+    stale = utcnow() - timedelta(seconds=queued_app.config["JOBS_TIMEOUT_SECONDS"] + 1)
+    db.session.execute(
+        BackgroundJob.__table__.update()
+        .where(BackgroundJob.id == first.id)
+        .values(updated_at=stale)
+    )
+    db.session.commit()
+    fresh = service.enqueue("count", f"{FIXTURES}:count_to", {"n": 1}, actor=None, dedupe_key="k")
+    assert fresh.id != first.id
+    lost = db.session.get(BackgroundJob, first.id)
+    db.session.refresh(lost)
+    assert (lost.state, lost.error) == ("failed", LOST_MESSAGE)
+
+
 def test_an_unknown_function_is_refused_when_queued(app):
     with pytest.raises((ImportError, ValueError)):
         service.enqueue("nothing", f"{FIXTURES}:no_such_function", {}, actor=None)

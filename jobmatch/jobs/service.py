@@ -8,6 +8,7 @@ through ``get_job`` and ``list_jobs``.
 
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -17,12 +18,14 @@ from rq import Queue, Retry, Worker
 from sqlalchemy import func, select
 
 from jobmatch.accounts.auth import STAFF_ROLES
+from jobmatch.database import utcnow
 from jobmatch.errors import Forbidden, NotFound
 from jobmatch.extensions import db
 from jobmatch.jobs.models import BackgroundJob
 from jobmatch.jobs.runner import resolve, run_inline, run_job
 
 logger = logging.getLogger(__name__)
+LOST_MESSAGE = "任务长时间没有进展，已视为丢失；请重新提交。"
 _REDIS_KEY = "jobmatch.redis"
 
 
@@ -59,6 +62,18 @@ def _available_queue() -> tuple[Queue | None, str]:
     return queue, ""
 
 
+def _lost(job: BackgroundJob) -> bool:
+    """A job untouched for longer than a run may take was lost (Redis emptied, say): it is
+    marked failed, so that it neither blocks a new one of its kind nor looks alive to staff."""
+    limit = timedelta(seconds=current_app.config["JOBS_TIMEOUT_SECONDS"])
+    if job.updated_at > utcnow() - limit:
+        return False
+    logger.warning("jobs: %s (%s) was lost while %s; marked failed", job.id, job.kind, job.state)
+    job.state, job.error, job.finished_at = "failed", LOST_MESSAGE, utcnow()
+    db.session.commit()
+    return True
+
+
 def enqueue(
     kind: str,
     function_path: str,
@@ -82,7 +97,7 @@ def enqueue(
             .order_by(BackgroundJob.created_at.desc())
             .limit(1)
         ).first()
-        if waiting is not None:
+        if waiting is not None and not _lost(waiting):
             return waiting
     job = BackgroundJob(
         id=uuid.uuid4().hex,
