@@ -40,3 +40,7 @@ class BackgroundJob(Timestamps, db.Model):
     )
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    @property
+    def progress_figures(self) -> dict[str, Any]:
+        return {"fraction": self.progress, "done": self.progress_done, "total": self.progress_total}

@@ -22,7 +22,7 @@ class JobOut(Schema):
     id = fields.String(required=True)
     kind = fields.String(required=True, metadata={"description": "e.g. retrain"})
     state = fields.String(required=True, metadata={"enum": list(JOB_STATES)})
-    progress = fields.Method("_progress", metadata={"description": "how far the job has got"})
+    progress = fields.Nested(JobProgress, attribute="progress_figures", required=True)
     result = fields.Raw(allow_none=True, metadata={"description": "what the job made, when done"})
     error = fields.String(allow_none=True, metadata={"description": "why it failed, if it did"})
     attempts = fields.Integer(required=True)
@@ -31,6 +31,3 @@ class JobOut(Schema):
     updated_at = fields.DateTime(required=True)
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
-
-    def _progress(self, job) -> dict:
-        return {"fraction": job.progress, "done": job.progress_done, "total": job.progress_total}
