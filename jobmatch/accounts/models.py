@@ -2,11 +2,12 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from jobmatch.accounts.enums import Role
 from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
 
-ROLES = ("admin", "staff", "firm", "resident")
+ROLES = Role.values()
 
 
 class User(Timestamps, db.Model):

@@ -7,10 +7,11 @@ from jobmatch.catalogue.models import Skill
 from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.posts.enums import Category, PostStatus, Shift
 
-CATEGORIES = ("general", "skilled")
-SHIFTS = ("day", "night", "rotating")
-POST_STATUSES = ("open", "paused", "closed")
+CATEGORIES = Category.values()
+SHIFTS = Shift.values()
+POST_STATUSES = PostStatus.values()
 
 post_skills = Table(
     "post_skills",

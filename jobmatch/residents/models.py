@@ -11,19 +11,12 @@ from jobmatch.crypto import EncryptedText
 from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
+from jobmatch.residents.enums import EmploymentStatus, Gender, PriorityGroup, ShiftPreference
 
-GENDERS = ("male", "female")
-SHIFT_PREFERENCES = ("day", "night", "any")
-PRIORITY_GROUPS = (
-    "relocated",
-    "poverty_alleviated",
-    "monitored",
-    "disabled",
-    "zero_employment_family",
-    "veteran",
-    "low_income",
-)
-EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "in_training", "not_seeking")
+GENDERS = Gender.values()
+SHIFT_PREFERENCES = ShiftPreference.values()
+PRIORITY_GROUPS = PriorityGroup.values()
+EMPLOYMENT_STATUSES = EmploymentStatus.values()
 SKILL_SOURCES = ("declared", "training")
 
 

@@ -25,10 +25,11 @@ from jobmatch.catalogue.models import Skill
 from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
+from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
 
-COHORT_MODES = ("classroom", "on_the_job")
-ENROLLMENT_STATUSES = ("enrolled", "completed", "dropped")
-CERTIFICATE_TYPES = ("training", "special_ability")  # 培训合格证书 / 专项职业能力证书
+COHORT_MODES = CohortMode.values()
+ENROLLMENT_STATUSES = EnrollmentStatus.values()
+CERTIFICATE_TYPES = CertificateType.values()
 
 program_skills = Table(
     "program_skills",

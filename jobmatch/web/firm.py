@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationMove
 from jobmatch.applications.workflow import TRANSITIONS, role_may_move_to
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.errors import DomainError, NotFound
 from jobmatch.firms import service as firms
 from jobmatch.orders import service as orders
@@ -154,7 +154,7 @@ def _post_form(post, form, errors: dict):
         chosen_skills=chosen,
         errors=errors,
         skill_options=people.skill_options(),
-        education_options=list(EDUCATION_NAMES_ZH.items()),
+        education_options=list(Education.labels().items()),
     )
 
 

@@ -8,10 +8,10 @@ from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
+from jobmatch.orders.enums import Product
 from jobmatch.reports import service as reports
 from jobmatch.stats.service import compute_stats
 from jobmatch.web.blueprint import blp
-from jobmatch.web.labels import PRODUCT
 from jobmatch.web.session import page_for
 
 ALL = 100_000
@@ -42,7 +42,7 @@ def _charts(user, stats: dict) -> dict:
         "programs": [{"name": p["name"], "trained": p["trained"]} for p in stats["programs"]],
         "orders": [
             {
-                "name": PRODUCT.get(order["product"], order["product"]),
+                "name": Product.label_of(order["product"]),
                 "quantity": order["quantity"],
                 "delivered": order["delivered"],
                 "accepted": order["accepted"],
