@@ -14,9 +14,12 @@ class User(Timestamps, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role"),
-        CheckConstraint("role <> 'firm' OR firm_id IS NOT NULL", name="firm_user_has_firm"),
         CheckConstraint(
-            "role <> 'resident' OR resident_id IS NOT NULL", name="resident_user_has_resident"
+            f"role <> '{Role.FIRM.value}' OR firm_id IS NOT NULL", name="firm_user_has_firm"
+        ),
+        CheckConstraint(
+            f"role <> '{Role.RESIDENT.value}' OR resident_id IS NOT NULL",
+            name="resident_user_has_resident",
         ),
     )
 

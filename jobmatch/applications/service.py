@@ -28,6 +28,7 @@ from jobmatch.applications.workflow import (
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.notifications.senders import send
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post
 from jobmatch.residents.models import Resident
 
@@ -99,9 +100,9 @@ def referral_rank(resident_id: int, post_id: int) -> tuple[int | None, float | N
 
 
 def _refuse_closed_post(post: Post, today: date) -> None:
-    if post.status == "paused":
+    if post.status == PostStatus.PAUSED:
         raise Conflict("该岗位已暂停招聘。")
-    if post.status == "closed":
+    if post.status == PostStatus.CLOSED:
         raise Conflict("该岗位已关闭。")
     if post.expires_on is not None and post.expires_on < today:
         raise Conflict("该岗位已过招聘有效期。")

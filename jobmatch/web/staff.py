@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
 from jobmatch.orders.enums import Product
@@ -76,7 +77,9 @@ def _openings_by_firm(user) -> list[dict]:
 
 def _placements_by_month(user) -> list[dict]:
     """Hires by the month (China time) they happened, as the reports date them."""
-    hired, _ = applications.list_applications(user, {"status": "hired"}, page=1, page_size=ALL)
+    hired, _ = applications.list_applications(
+        user, {"status": ApplicationStatus.HIRED}, page=1, page_size=ALL
+    )
     months: dict[str, int] = defaultdict(int)
     for application in hired:
         day = reports.china_date(application.hired_at or application.updated_at)

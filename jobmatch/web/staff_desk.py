@@ -11,6 +11,7 @@ from jobmatch.errors import DomainError
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
+from jobmatch.posts.enums import PostStatus
 from jobmatch.residents import importer
 from jobmatch.residents import service as residents
 from jobmatch.residents.enums import PriorityGroup, ShiftPreference
@@ -92,7 +93,7 @@ def staff_refer(user):
             matches = people.matches_for(user, int(resident_id))
         except DomainError as error:
             errors = domain_errors(error)
-    open_posts = posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0] if chosen else []
+    open_posts = posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0] if chosen else []
     return render_template(
         "staff_refer.html",
         query=query,
@@ -176,7 +177,7 @@ def staff_allocate(user):
                 errors = domain_errors(error)
     titles, names = {}, {}
     if plan:
-        titles = {p.id: p for p in posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0]}
+        titles = {p.id: p for p in posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0]}
         ids = {rid for item in plan["posts"] for rid in item["resident_ids"]}
         names = people.cards(ids)
     return render_template(
