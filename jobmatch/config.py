@@ -29,14 +29,31 @@ class Defaults:
     JSON_MAX_BYTES = 1024 * 1024
     JSON_MAX_DEPTH = 32
     JSON_AS_ASCII = False
-    # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
+    # Login throttling (jobmatch/accounts/throttle.py): failures a window per username and
+    # per address. Counted in RATELIMIT_STORAGE_URI: memory:// counts per process; REDIS_URL,
+    # when set, replaces that default so that every worker counts together.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "jobmatch"
+    JOBMATCH_LOGIN_LIMIT_PER_USERNAME = "5 per minute"
+    JOBMATCH_LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
     # The web pages' session cookie: never sent by another site's forms or scripts. Behind
     # HTTPS in production set SESSION_COOKIE_SECURE as well (JOBMATCH_SECURE_COOKIES=1).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis (optional): the background job queue, and the login limits' shared store.
+    REDIS_URL: str | None = None
+    # Background jobs (jobmatch/jobs): the RQ queue's name; whether a job runs inline when no
+    # worker listens (rather than wait for one); retries of a failed job and the back-off
+    # before each, in seconds; how long one run may take; how long RQ keeps its own record.
+    JOBS_QUEUE = "jobmatch"
+    JOBS_INLINE_WITHOUT_WORKER = True
+    JOBS_RETRY_MAX = 3
+    JOBS_RETRY_INTERVALS = [10, 60, 300]
+    JOBS_TIMEOUT_SECONDS = 3600
+    JOBS_REDIS_TTL_SECONDS = 7 * 24 * 3600
+    JOBS_LOG_LEVEL = "INFO"
 
     # Training: completing needs this share of the cohort's hours attended, and a pass needs
     # both assessment scores at or above the pass mark.
@@ -96,6 +113,8 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_ENV": "JOBMATCH_ENV",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "JOBMATCH_JOBS_QUEUE": "JOBS_QUEUE",
 }
 
 
@@ -111,22 +130,29 @@ def settings_from_environment(environ: os._Environ | dict | None = None) -> dict
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "JOBMATCH_FIELD_KEY")
 
 
-def is_production(config) -> bool:
-    """JOBMATCH_ENV=production, or a PostgreSQL database unless JOBMATCH_ENV=development."""
+def is_production(config, environ: os._Environ | dict | None = None) -> bool:
+    """JOBMATCH_ENV=production, or a PostgreSQL DATABASE_URL in the environment unless
+    JOBMATCH_ENV=development (a database given to create_app by a test does not count)."""
+    environ = os.environ if environ is None else environ
     env = (config.get("JOBMATCH_ENV") or "").strip().lower()
     if env:
         return env == "production"
-    return str(config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql")
+    return environ.get("DATABASE_URL", "").startswith("postgres")
 
 
-def check_production_settings(config) -> None:
-    """Refuse to start in production without the keys, rather than make new ones up: a new
-    field key cannot read the stored numbers, and a new secret ends every session."""
-    if not is_production(config):
+def check_production_settings(config, environ: os._Environ | dict | None = None) -> None:
+    """Refuse to start in production without the keys, rather than make new ones up (a new
+    field key cannot read the stored numbers, a new secret ends every session), and without
+    Redis, where the workers share their login limits (per worker they would be multiplied)."""
+    if not is_production(config, environ):
         return
     missing = [key for key in REQUIRED_IN_PRODUCTION if not config.get(key)]
+    if not config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI", "").startswith(
+        "memory://"
+    ):
+        missing.append("REDIS_URL")
     if missing:
         raise SystemExit(
-            f"jobmatch: production needs {' and '.join(missing)} set in the environment "
+            f"jobmatch: production needs {', '.join(missing)} set in the environment "
             "(see docs/operations.md); not starting."
         )

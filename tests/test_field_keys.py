@@ -17,39 +17,47 @@ from tests.factories import make_resident
 OTHER_KEY = Fernet.generate_key().decode()
 
 
-def test_production_is_named_or_implied_by_postgresql():
-    assert is_production({"JOBMATCH_ENV": "production"})
-    assert is_production({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/jobmatch"})
-    assert not is_production(
-        {"JOBMATCH_ENV": "development", "SQLALCHEMY_DATABASE_URI": "postgresql://db/jobmatch"}
-    )
-    assert not is_production({"SQLALCHEMY_DATABASE_URI": "sqlite:///jobmatch.db"})
+def test_production_is_named_or_implied_by_a_postgresql_database_url():
+    pg = {"DATABASE_URL": "postgresql+psycopg://db/jobmatch"}
+    assert is_production({"JOBMATCH_ENV": "production"}, {})
+    assert is_production({}, pg)
+    assert not is_production({"JOBMATCH_ENV": "development"}, pg)
+    assert not is_production({}, {"DATABASE_URL": "sqlite:///jobmatch.db"})
+    assert not is_production({}, {})
+
+
+KEYS = {"SECRET_KEY": "s", "JOBMATCH_FIELD_KEY": TEST_FIELD_KEY, "REDIS_URL": "redis://r"}
 
 
 @pytest.mark.parametrize(
-    "settings, missing",
+    "missing",
     [
-        ({"JOBMATCH_FIELD_KEY": TEST_FIELD_KEY}, "SECRET_KEY"),
-        ({"SECRET_KEY": "s"}, "JOBMATCH_FIELD_KEY"),
-        ({}, "SECRET_KEY and JOBMATCH_FIELD_KEY"),
+        ("SECRET_KEY",),
+        ("JOBMATCH_FIELD_KEY",),
+        ("REDIS_URL",),
+        ("SECRET_KEY", "JOBMATCH_FIELD_KEY"),
     ],
 )
-def test_production_refuses_to_start_without_its_keys(tmp_path, settings, missing):
-    config = {"JOBMATCH_ENV": "production", "SECRET_KEY": None, "JOBMATCH_FIELD_KEY": None}
+def test_production_refuses_to_start_without_its_keys(tmp_path, missing):
+    settings = {**KEYS, **dict.fromkeys(missing), "JOBMATCH_ENV": "production"}
     with pytest.raises(SystemExit) as refused:
-        make_test_app(f"sqlite:///{tmp_path}/p.db", tmp_path, **{**config, **settings})
+        make_test_app(f"sqlite:///{tmp_path}/p.db", tmp_path, **settings)
     message = str(refused.value.code)
-    assert "\n" not in message and f"production needs {missing} set" in message
+    assert "\n" not in message and f"production needs {', '.join(missing)} set" in message
 
 
-def test_a_postgresql_url_implies_production(tmp_path):
+def test_production_starts_with_its_settings(tmp_path):
+    app = make_test_app(f"sqlite:///{tmp_path}/p.db", tmp_path, **KEYS, JOBMATCH_ENV="production")
+    assert app.test_client().get("/api/health").status_code == 200
+    # A shared limiter store named directly does instead of REDIS_URL.
+    store = {"REDIS_URL": None, "RATELIMIT_STORAGE_URI": "redis://r"}
+    check_production_settings({**KEYS, **store}, {"DATABASE_URL": "postgresql://db/x"})
+
+
+def test_a_postgresql_database_url_implies_production():
     with pytest.raises(SystemExit, match="JOBMATCH_FIELD_KEY"):
-        check_production_settings(
-            {"SQLALCHEMY_DATABASE_URI": "postgresql://db/jobmatch", "SECRET_KEY": "s"}
-        )
-    check_production_settings(
-        {"SQLALCHEMY_DATABASE_URI": "postgresql://db/x", "JOBMATCH_ENV": "development"}
-    )
+        check_production_settings({"SECRET_KEY": "s"}, {"DATABASE_URL": "postgresql://db/x"})
+    check_production_settings({"JOBMATCH_ENV": "development"}, {"DATABASE_URL": "postgresql://x"})
 
 
 @pytest.fixture
