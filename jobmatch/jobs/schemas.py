@@ -1,6 +1,7 @@
 from marshmallow import Schema, fields, validate
 
 from jobmatch.jobs.models import JOB_STATES
+from jobmatch.schemas import Text
 
 
 class JobAccepted(Schema):
@@ -9,7 +10,7 @@ class JobAccepted(Schema):
 
 class JobFilter(Schema):
     state = fields.String(validate=validate.OneOf(JOB_STATES, error="应为以下之一：{choices}。"))
-    kind = fields.String(validate=validate.Length(max=40))
+    kind = Text(validate=validate.Length(max=40))
 
 
 class JobProgress(Schema):
