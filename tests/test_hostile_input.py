@@ -203,3 +203,9 @@ def test_the_staff_desk_with_odd_numbers(client, value):
     assert allocated.status_code == 200
     if value.strip():
         assert "has-error" in allocated.get_data(as_text=True)
+
+
+def test_the_sign_in_form_refuses_control_characters_beside_the_field(client):
+    answer = post_form(client, "/login", {"username": "demo\x1b[2J", "password": "x"})
+    assert answer.status_code == 200
+    assert "控制字符" in answer.get_data(as_text=True)
