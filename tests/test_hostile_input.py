@@ -4,6 +4,7 @@ characters and lone surrogates in free text, ids past the database's integers, a
 with "²", "①" or 5,000 digits where a number goes. Each is a 4xx with the JSON error (or, on a
 page, a Chinese message), never a 500."""
 
+import gc
 import re
 
 import pytest
@@ -208,3 +209,29 @@ def test_the_sign_in_form_refuses_control_characters_beside_the_field(client):
     answer = post_form(client, "/login", {"username": "demo\x1b[2J", "password": "x"})
     assert answer.status_code == 200
     assert "控制字符" in answer.get_data(as_text=True)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the shared workbook writer (jobmatch/spreadsheets.py, another branch) leaves out "
+    "the control characters XML refuses; remove this mark when it is merged",
+)
+def test_stored_control_characters_never_break_a_download(client):
+    """Text stored before the checks (or by a path without them) still exports."""
+    from tests.factories import make_cohort, make_enrollment, make_post
+
+    admin = auth_headers(make_quick_user("admin"))
+    cohort = make_cohort(name="班\x01级", location="地\x02点")
+    make_enrollment(cohort)
+    make_post(title="岗\x03位")
+    make_resident(name="张\x04三")
+    statuses = {}
+    for url in (
+        f"/api/cohorts/{cohort.id}/subsidy?format=xlsx",
+        "/api/reports/time-to-fill?format=xlsx",
+        "/api/residents/export?format=xlsx",
+    ):
+        with client.get(url, headers=admin) as answer:
+            statuses[url] = answer.status_code
+    gc.collect()  # a writer that failed leaves generators behind: their noise belongs here
+    assert set(statuses.values()) == {200}, statuses
