@@ -6,7 +6,6 @@ someone else's application is 404; a finished application moves only by an admin
 """
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from jobmatch.applications.models import Application, ApplicationEvent
@@ -37,19 +36,6 @@ MAY_SET = {
     "resident": {"withdrawn"},
 }
 ROLES = ("admin", "staff", "firm", "resident")
-
-
-@pytest.fixture(autouse=True)
-def one_caller_per_request(request):
-    """The test client reuses the test's app context, and with it ``g``, for every request;
-    the signed-in user cached there must not carry over from one request to the next."""
-    if "client" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
-
-    @app.before_request
-    def forget_the_previous_caller():
-        g.pop("current_user", None)
 
 
 def expected_code(role: str, from_status: str, to_status: str) -> int:

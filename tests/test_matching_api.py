@@ -340,6 +340,7 @@ def test_the_matching_endpoints_are_documented(client):
         assert {"401", "403"} <= set(operation["responses"])
 
 
+@pytest.mark.committing  # commits on connections of its own, as other workers would
 def test_a_change_committed_out_of_order_is_still_applied(matching_app, town):
     """PostgreSQL hands out sequence ids at insert time: a later id may commit first."""
     from sqlalchemy import insert, update
