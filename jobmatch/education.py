@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-# Contract value -> GB/T 4658-2006 code.
+# API code -> GB/T 4658-2006 code (docs/domain.md).
 EDUCATION_CODES = {
     "postgraduate": 10,
     "bachelor": 20,
@@ -71,7 +71,7 @@ for _value, _names in _SYNONYMS.items():
 
 
 def parse_education(value: str) -> str:
-    """Map a contract value, a GB/T 4658 code or a Chinese spelling to the contract value."""
+    """Map an API code, a GB/T 4658 code or a Chinese spelling to the API code."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
     if text in _LOOKUP:
         return _LOOKUP[text]

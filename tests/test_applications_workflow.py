@@ -1,6 +1,6 @@
-"""Every move for every role: role x from-status x to-status -> the answer the contract gives.
+"""Every move for every role: role x from-status x to-status -> the answer it must get.
 
-The expected answers are written out here from the issue, not read from jobmatch's own table:
+The expected answers are written out here by hand, not read from jobmatch's own table:
 a role asking for a status it may never set is 403; a move the workflow has no arrow for is 409;
 someone else's application is 404; a finished application moves only by an admin correction.
 """

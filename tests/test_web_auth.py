@@ -7,7 +7,7 @@ from tests.factories import make_quick_user, make_user
 from tests.web_helpers import PASSWORD, csrf_token, sign_in
 
 
-def test_the_login_form_has_the_contract_fields_and_a_token(client):
+def test_the_login_form_has_its_fields_and_a_token(client):
     response = client.get("/login")
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""The priority re-rank: an explicit, bounded lift for the contract's priority groups.
+"""The priority re-rank: an explicit, bounded lift for the priority groups (docs/domain.md).
 
 A resident in any group of MATCHING_PRIORITY_GROUPS (default: all seven) gets
 MATCHING_PRIORITY_LIFT (default 0.05, at most 0.2) added to the model's score of each eligible

@@ -1,6 +1,6 @@
 """The words a bureau roster uses for shifts, priority groups, employment and wages.
 
-Each ``parse_*`` function takes what a person typed and returns the contract value, or raises
+Each ``parse_*`` function takes what a person typed and returns the API code, or raises
 ``ValueError`` with a message saying what to write instead. The Chinese names are also what the
 roster export writes, so an exported roster imports back unchanged.
 """

@@ -1,4 +1,4 @@
-"""Chinese words for the contract's codes, as the pages show them."""
+"""Chinese words for the API's codes, as the pages show them."""
 
 CATEGORY = {"general": "普工", "skilled": "技工"}
 SHIFT = {"day": "白班", "night": "夜班", "rotating": "倒班"}
