@@ -118,22 +118,22 @@ def shared_app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
-def _restore(app, config: dict) -> None:
-    """Undo what a test changed in the app: its settings, and the matching data it cached."""
-    changed = dict(app.config) != config
+def _restore(app, config: dict, extensions: dict) -> None:
+    """Undo what a test changed in the app: its settings, the clients and engines it keeps in
+    ``app.extensions`` (a Redis client, a counter store, a matching engine on another model
+    directory), and the matching data it cached."""
     app.config.clear()
     app.config.update(config)
-    if changed:
-        matching_service.init_app(app)  # a test set another model directory or check period
-    else:
-        matching_service.engine().forget_data()
+    app.extensions.clear()
+    app.extensions.update(extensions)
+    matching_service.engine().forget_data()
 
 
 @contextmanager
 def _in_rolled_back_transaction(app):
     """Every session of ``app`` (and the matching snapshot) works on one connection, inside an
     outer transaction rolled back at the end: nothing a test writes is ever committed."""
-    config = dict(app.config)
+    config, extensions = dict(app.config), dict(app.extensions)
     with app.app_context():
         engine = db.engine
         connection = engine.connect()
@@ -157,14 +157,14 @@ def _in_rolled_back_transaction(app):
             if engine.dialect.name == "sqlite":
                 driver.isolation_level = ""  # pysqlite's own default again, for the pool
             connection.close()
-            _restore(app, config)
+            _restore(app, config, extensions)
 
 
 @contextmanager
 def _committing(app):
     """``app`` as it runs in production: every commit is real (other connections, threads
     and servers see it); every table is emptied afterwards."""
-    config = dict(app.config)
+    config, extensions = dict(app.config), dict(app.extensions)
     with app.app_context():
         try:
             yield app
@@ -172,7 +172,7 @@ def _committing(app):
             db.session.remove()
             _empty_all_tables()
             db.session.remove()
-            _restore(app, config)
+            _restore(app, config, extensions)
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ def work(app) -> None:
     db.session.expire_all()
 
 
+@pytest.mark.committing  # the job reads its own record on a connection of its own
 def test_a_job_waits_queued_then_runs_on_the_worker_and_is_done(queued_app):
     staff = make_quick_user("staff")
     job = service.enqueue("observe", f"{FIXTURES}:observe", {}, actor=staff)
@@ -144,6 +145,7 @@ def test_a_retrain_the_records_refuse_is_a_failed_job_on_the_worker(queued_app, 
     assert job["state"] == "failed" and "已记录的求职结果不足" in job["error"]
 
 
+@pytest.mark.committing  # the worker is an app of its own, on connections of its own
 def test_the_flask_worker_command_runs_queued_jobs(queued_app, database_url, tmp_path):
     job = service.enqueue("count", f"{FIXTURES}:count_to", {"n": 3}, actor=None)
     config = queued_app.config
