@@ -20,6 +20,9 @@ from tests.jobs_fixtures import FLAKY_DETAIL, delete_keys, redis_url, run_prefix
 from tests.test_matching_api import _history, matching_app, town  # noqa: F401
 
 FIXTURES = "tests.jobs_fixtures"
+# A job reports progress, and reads its own record, on connections of its own; a worker may be
+# an app or a process of its own: what a test makes must really be committed.
+pytestmark = pytest.mark.committing
 
 
 @pytest.fixture
@@ -47,7 +50,6 @@ def work(app) -> None:
     db.session.expire_all()
 
 
-@pytest.mark.committing  # the job reads its own record on a connection of its own
 def test_a_job_waits_queued_then_runs_on_the_worker_and_is_done(queued_app):
     staff = make_quick_user("staff")
     job = service.enqueue("observe", f"{FIXTURES}:observe", {}, actor=staff)
@@ -145,7 +147,6 @@ def test_a_retrain_the_records_refuse_is_a_failed_job_on_the_worker(queued_app, 
     assert job["state"] == "failed" and "已记录的求职结果不足" in job["error"]
 
 
-@pytest.mark.committing  # the worker is an app of its own, on connections of its own
 def test_the_flask_worker_command_runs_queued_jobs(queued_app, database_url, tmp_path):
     job = service.enqueue("count", f"{FIXTURES}:count_to", {"n": 3}, actor=None)
     config = queued_app.config

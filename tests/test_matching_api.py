@@ -213,6 +213,7 @@ def _history(town, n_residents=40):
             make_application(person, post, "hired" if hired else "rejected")
 
 
+@pytest.mark.committing  # a retrain is a job: it reports progress on its own connection
 def test_staff_retrain_promotes_then_keeps_a_worse_one_as_candidate(client, matching_app, town):
     staff = make_quick_user("staff")
     _history(town)
@@ -251,6 +252,7 @@ def service_models_application():
     return Application
 
 
+@pytest.mark.committing  # a retrain is a job: it reports progress on its own connection
 def test_training_without_outcomes_is_a_failed_job_saying_why(client, matching_app, town):
     staff = make_quick_user("staff")
     response = client.post("/api/model/train", headers=auth_headers(staff), json={})
@@ -323,6 +325,7 @@ def test_a_skill_granted_in_bulk_reloads_only_that_resident(matching_app, town):
     assert service.engine().cache.full_loads == full_loads
 
 
+@pytest.mark.committing  # a retrain is a job: it reports progress on its own connection
 def test_tests_never_retrain_into_the_shipped_models(client, app):
     from jobmatch.config import PROJECT_ROOT
 
