@@ -88,7 +88,7 @@ def _sqlite_enforce_foreign_keys(dbapi_connection, connection_record):
 
 
 def register_extensions(app: Flask) -> None:
-    from jobmatch import crypto, models  # noqa: F401  (models: every table known to metadata)
+    from jobmatch import crypto, matching, models  # noqa: F401  (models: every table known)
     from jobmatch.extensions import api, csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     crypto.init_app(app)
     csrf.init_app(app)
+    matching.init_app(app)
 
 
 class DatabaseIdConverter(IntegerConverter):

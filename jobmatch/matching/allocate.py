@@ -16,11 +16,13 @@ openings top-k can cover is a maximum flow from residents to posts.
 from datetime import date
 
 import numpy as np
+from flask import current_app
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from jobmatch.errors import Invalid
+from jobmatch.accounts.auth import is_staff
+from jobmatch.errors import Forbidden, Invalid
 from jobmatch.matching.service import engine, score_eligible
 
 MAX_CELLS = 30_000_000
@@ -106,11 +108,15 @@ def _top_k_coverage(lists, posts, n_rows) -> int:
     return int(maximum_flow(graph, source, sink).flow_value)
 
 
-def allocate(post_ids=None, multiple=None, include_employed=False, method="auto", config=None):
+def allocate(user, post_ids=None, multiple=None, include_employed=False, method="auto"):
+    """A batch allocation proposed to ``user`` (bureau staff only); nothing is written."""
+    if not is_staff(user):
+        raise Forbidden("只有人社局工作人员可以批量分配。")
+    config = current_app.config
     matching = engine()
     snapshot, ranker, today = matching.snapshot(), matching.ranker(), date.today()
     posts, residents = snapshot.posts, snapshot.residents
-    multiple = int(multiple or (config or {}).get("MATCHING_ALLOCATION_MULTIPLE", 3))
+    multiple = int(multiple or config.get("MATCHING_ALLOCATION_MULTIPLE", 3))
     open_rows = np.flatnonzero(posts.open_mask(today))
     if post_ids:
         unknown = [

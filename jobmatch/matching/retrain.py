@@ -13,18 +13,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from jobmatch.accounts.auth import is_staff
 from jobmatch.applications.models import Application
-from jobmatch.errors import Conflict
+from jobmatch.errors import Conflict, Forbidden
 from jobmatch.extensions import db
 from jobmatch.matching.baselines import RulesRanker
 from jobmatch.matching.card import build_card, render_markdown
 from jobmatch.matching.model import PipelineRanker
 from jobmatch.matching.registry import ModelStore, UntrustedModel
 from jobmatch.matching.rerank import PriorityPolicy, exposure_report
-from jobmatch.matching.service import score_eligible
+from jobmatch.matching.service import engine, score_eligible
 from jobmatch.matching.snapshot import Snapshot, load_posts, load_residents, load_vocabulary
 from jobmatch.matching.training import (
     PRIMARY,
@@ -161,21 +163,25 @@ def _decide(held_out: dict, current_version: str | None) -> tuple[bool, str]:
     return False, f"kept as candidate: {figures} is below {current_version} {old:.4f}"
 
 
-def train_and_register(config, today: date | None = None, kinds=None) -> dict:
+def train_and_register(config, today: date | None = None, kinds=None, progress=None) -> dict:
     """Train, evaluate, write the version and its card, promote if no worse. Returns the card."""
     today = today or date.today()
+    say = progress or (lambda message: None)
     if config.get("TESTING") and Path(config["JOBMATCH_MODEL_DIR"]).resolve() == SHIPPED_MODELS:
         # Test runs share the working tree: none may write over the shipped, committed models.
         raise Conflict("测试环境不能写入随附的模型目录，请设置 JOBMATCH_MODEL_DIR。")
     store = ModelStore(config["JOBMATCH_MODEL_DIR"])
     policy = PriorityPolicy.from_config(config)
+    say("loading recorded outcomes")
     with Session(db.engine) as session:
         outcomes = load_outcomes(session)
     if len(outcomes.statuses) < MIN_OUTCOMES or not (outcomes.statuses == "hired").any():
         raise Conflict(f"已记录的求职结果不足（需至少{MIN_OUTCOMES}条且含录用），暂不能训练模型。")
     X = application_features(outcomes)
+    say(f"cross-validating on {len(outcomes.statuses)} outcomes")
     cv = cross_validate(outcomes, today, **({"kinds": kinds} if kinds else {}))
     kind = choose_kind(cv) if not kinds or len(kinds) > 1 else kinds[0]
+    say(f"fitting the {kind} model")
     payload = fit_final(outcomes, kind)
     new = PipelineRanker(payload)
     with store.locked():
@@ -225,4 +231,15 @@ def train_and_register(config, today: date | None = None, kinds=None) -> dict:
         if promoted:
             store.set_current(version)
     logger.info("matching: trained %s (%s): %s", version, card["status"], reason)
+    return card
+
+
+def retrain_current_model(actor, progress=None, kinds=None) -> dict:
+    """Retrain for ``actor`` (bureau staff only) in the current app, and make this process
+    serve the result at once; the other workers see a promotion within their check interval.
+    ``progress(message)``, when given, is called at each stage. Returns the model card."""
+    if not is_staff(actor):
+        raise Forbidden("只有人社局工作人员可以重新训练模型。")
+    card = train_and_register(current_app.config, kinds=kinds, progress=progress)
+    engine().model.refresh(force=True)
     return card

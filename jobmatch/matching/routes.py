@@ -1,6 +1,5 @@
 """Matching endpoints: matches for a resident, candidates for a post, the model, allocation."""
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -8,7 +7,7 @@ from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching import service
-from jobmatch.matching.retrain import train_and_register
+from jobmatch.matching.retrain import retrain_current_model
 from jobmatch.matching.schemas import (
     AllocateIn,
     AllocateOut,
@@ -18,6 +17,7 @@ from jobmatch.matching.schemas import (
     ModelOut,
     TrainIn,
     TrainOut,
+    candidate_schema,
 )
 
 blp = Blueprint(
@@ -26,14 +26,6 @@ blp = Blueprint(
     url_prefix="/api",
     description="Ranked posts for residents, ranked candidates for posts, the ranking model",
 )
-
-
-@blp.record_once
-def _start(state) -> None:
-    """Load the served model once, when the app is made (never lazily inside a request)."""
-    from jobmatch.matching import tracking  # noqa: F401  (registers the change listeners)
-
-    service.init_app(state.app)
 
 
 @blp.route("/residents/<int:resident_id>/matches")
@@ -53,7 +45,8 @@ class PostCandidates(MethodView):
     @blp.response(200, CandidateOut(many=True))
     def get(self, args, post_id):
         """Eligible residents for a post, best first, with reasons (staff or the owning firm)."""
-        return service.post_candidates(require_user(), post_id, args["limit"])
+        user = require_user()
+        return candidate_schema(user).dump(service.post_candidates(user, post_id, args["limit"]))
 
 
 @blp.route("/model")
@@ -73,8 +66,7 @@ class ModelTrain(MethodView):
     def post(self, args):
         """Retrain from recorded outcomes now; promoted only if no worse than current (staff)."""
         kinds = (args["kind"],) if args.get("kind") else None
-        card = train_and_register(current_app.config, kinds=kinds)
-        service.engine().model.refresh(force=True)
+        card = retrain_current_model(require_user(), kinds=kinds)
         return {
             "version": card["version"],
             "status": card["status"],
@@ -92,9 +84,9 @@ class Allocate(MethodView):
     def post(self, args):
         """Spread referrals over open posts, at most `multiple` x openings each (staff)."""
         return allocation.allocate(
+            require_user(),
             args.get("post_ids"),
             args.get("multiple"),
             args.get("include_employed", False),
             args.get("method", "auto"),
-            current_app.config,
         )

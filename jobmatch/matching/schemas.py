@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from jobmatch.accounts.auth import is_staff
 from jobmatch.matching.service import MAX_LIMIT
 
 
@@ -53,16 +54,27 @@ class MatchOut(Schema):
     )
 
 
-class CandidateOut(Schema):
-    """What a firm sees; staff also get the model's own score and the priority lift."""
+class FirmCandidateOut(Schema):
+    """What a firm sees of a candidate for its own post: never the priority groups, the lift
+    or anything the bureau alone handles (the reasons are written for a firm, too)."""
 
     resident_id = fields.Integer(required=True)
     rank = fields.Integer(required=True)
     score = fields.Float(required=True, metadata={"description": "0..1"})
     reasons = Phrases(required=True)
     name = fields.String()
+
+
+class CandidateOut(FirmCandidateOut):
+    """What staff see; a firm gets FirmCandidateOut's fields only."""
+
     model_score = fields.Float(metadata={"description": "staff only: before the priority lift"})
     priority_lift = fields.Float(metadata={"description": "staff only"})
+
+
+def candidate_schema(user) -> Schema:
+    """The view of a post's candidates that ``user`` may have."""
+    return CandidateOut(many=True) if is_staff(user) else FirmCandidateOut(many=True)
 
 
 class TrainIn(Schema):

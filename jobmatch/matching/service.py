@@ -9,7 +9,7 @@ The access-checking wrappers used by the routes follow at the end.
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -33,18 +33,11 @@ RESULTS_KEPT = 4096
 
 @dataclass
 class Match:
-    post_id: int
-    resident_id: int
-    rank: int
-    score: float
-    model_score: float
-    priority_lift: float
-    reasons: list[str]
-    post: dict = field(default_factory=dict)
+    """One ranked pair, whichever side asked: a resident's post or a post's candidate.
 
+    ``post`` (a summary) is filled on a resident's list, ``name`` on a post's list. What each
+    reader may see of it is decided by the schema that dumps it (schemas.py), not here."""
 
-@dataclass
-class Candidate:
     resident_id: int
     post_id: int
     rank: int
@@ -52,6 +45,7 @@ class Candidate:
     model_score: float
     priority_lift: float
     reasons: list[str]
+    post: dict | None = None
     name: str = ""
 
 
@@ -165,79 +159,61 @@ def rank_posts_for_resident(resident_id: int, limit: int = 20) -> list[Match]:
     """The best eligible open posts for one resident, best first; NotFound if no such resident."""
     limit, matching = _check_limit(limit), engine()
     snapshot, ranker = matching.snapshot(), matching.ranker()
-    return matching.remembered(
-        ("posts", int(resident_id), limit),
-        lambda: _rank_posts(matching, snapshot, ranker, int(resident_id), limit),
-    )
-
-
-def _rank_posts(matching, snapshot, ranker, resident_id: int, limit: int) -> list[Match]:
-    today = date.today()
     r = snapshot.residents.index.get(int(resident_id))
     if r is None or not snapshot.residents.alive[r]:
         raise NotFound("未找到该居民。")
-    open_posts = np.flatnonzero(snapshot.posts.open_mask(today))
-    scored = score_eligible(snapshot, ranker, np.array([r]), open_posts, today)
-    final, lifts = matching.policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
-    best = top_k(final, snapshot.posts.ids[scored.pi], limit)
-    writer = ReasonWriter(snapshot.residents, snapshot.posts)
+    return matching.remembered(
+        ("posts", int(resident_id), limit),
+        lambda: _rank(matching, snapshot, ranker, np.array([r]), None, limit, for_firm=False),
+    )
+
+
+def rank_residents_for_post(post_id: int, limit: int = 20, for_firm: bool = False) -> list[Match]:
+    """The best eligible residents for one post, best first (none if the post is not open)."""
+    limit, matching = _check_limit(limit), engine()
+    snapshot, ranker = matching.snapshot(), matching.ranker()
+    p = snapshot.posts.index.get(int(post_id))
+    if p is None:
+        raise NotFound("未找到该岗位。")
+    return matching.remembered(
+        ("residents", int(post_id), limit, for_firm),
+        lambda: _rank(matching, snapshot, ranker, None, np.array([p]), limit, for_firm=for_firm),
+    )
+
+
+def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> list[Match]:
+    """The one ranking core: one resident against every open post (``pi`` None) or every
+    resident against one post (``ri`` None); eligible pairs, scored, lifted, cut, explained."""
+    today = date.today()
+    residents, posts = snapshot.residents, snapshot.posts
+    open_posts = posts.open_mask(today)
+    if pi is None:
+        pi = np.flatnonzero(open_posts)
+    elif not open_posts[pi].all():
+        return []
+    if ri is None:
+        ri = np.arange(len(residents))
+    scored = score_eligible(snapshot, ranker, ri, pi, today)
+    final, lifts = matching.policy.apply(scored.model_score, residents.groups[scored.ri])
+    one_resident = len(ri) == 1
+    ids = posts.ids[scored.pi] if one_resident else residents.ids[scored.ri]
+    best = top_k(final, ids, limit)
+    writer = ReasonWriter(residents, posts, for_firm=for_firm)
     reasons = writer.explain(
         scored.ri[best], scored.pi[best], scored.X[best],
         ranker.contributions(scored.X[best]), scored.distance[best],
     )  # fmt: skip
     return [
         Match(
-            post_id=int(snapshot.posts.ids[scored.pi[i]]),
-            resident_id=int(resident_id),
+            resident_id=int(residents.ids[scored.ri[i]]),
+            post_id=int(posts.ids[scored.pi[i]]),
             rank=rank,
             score=round(float(final[i]), 6),
             model_score=round(float(scored.model_score[i]), 6),
             priority_lift=float(lifts[i]),
             reasons=why,
-            post=post_summary(snapshot, scored.pi[i]),
-        )
-        for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
-    ]
-
-
-def rank_residents_for_post(
-    post_id: int, limit: int = 20, for_firm: bool = False
-) -> list[Candidate]:
-    """The best eligible residents for one post, best first (none if the post is not open)."""
-    limit, matching = _check_limit(limit), engine()
-    snapshot, ranker = matching.snapshot(), matching.ranker()
-    return matching.remembered(
-        ("residents", int(post_id), limit, for_firm),
-        lambda: _rank_residents(matching, snapshot, ranker, int(post_id), limit, for_firm),
-    )
-
-
-def _rank_residents(matching, snapshot, ranker, post_id, limit, for_firm) -> list[Candidate]:
-    today = date.today()
-    p = snapshot.posts.index.get(int(post_id))
-    if p is None:
-        raise NotFound("未找到该岗位。")
-    if not snapshot.posts.open_mask(today)[p]:
-        return []
-    everyone = np.arange(len(snapshot.residents))
-    scored = score_eligible(snapshot, ranker, everyone, np.array([p]), today)
-    final, lifts = matching.policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
-    best = top_k(final, snapshot.residents.ids[scored.ri], limit)
-    writer = ReasonWriter(snapshot.residents, snapshot.posts, for_firm=for_firm)
-    reasons = writer.explain(
-        scored.ri[best], scored.pi[best], scored.X[best],
-        ranker.contributions(scored.X[best]), scored.distance[best],
-    )  # fmt: skip
-    return [
-        Candidate(
-            resident_id=int(snapshot.residents.ids[scored.ri[i]]),
-            post_id=int(post_id),
-            rank=rank,
-            score=round(float(final[i]), 6),
-            model_score=round(float(scored.model_score[i]), 6),
-            priority_lift=float(lifts[i]),
-            reasons=why,
-            name=snapshot.residents.names[scored.ri[i]],
+            post=post_summary(snapshot, scored.pi[i]) if one_resident else None,
+            name="" if one_resident else residents.names[scored.ri[i]],
         )
         for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
     ]
@@ -252,11 +228,9 @@ def resident_matches(user: User, resident_id: int, limit: int) -> list[Match]:
     return rank_posts_for_resident(resident_id, limit)
 
 
-FIRM_FIELDS = ("resident_id", "rank", "score", "reasons", "name")
-
-
-def post_candidates(user: User, post_id: int, limit: int) -> list[Candidate] | list[dict]:
-    """Staff see the score's parts; a firm sees its own posts' candidates, nothing sensitive."""
+def post_candidates(user: User, post_id: int, limit: int) -> list[Match]:
+    """Staff, or the firm that owns the post (whose reasons speak of the resident only). What
+    a firm may see of each candidate is FirmCandidateOut's fields (schemas.candidate_schema)."""
     if is_staff(user):
         return rank_residents_for_post(post_id, limit)
     if user.role != "firm":
@@ -265,8 +239,7 @@ def post_candidates(user: User, post_id: int, limit: int) -> list[Candidate] | l
     p = snapshot.posts.index.get(int(post_id))
     if p is None or int(snapshot.posts.firm_ids[p]) != user.firm_id:
         raise NotFound("未找到该岗位。")
-    candidates = rank_residents_for_post(post_id, limit, for_firm=True)
-    return [{name: getattr(c, name) for name in FIRM_FIELDS} for c in candidates]
+    return rank_residents_for_post(post_id, limit, for_firm=True)
 
 
 def served_model_card() -> dict:

@@ -4,7 +4,6 @@ A firm sees a candidate's name, age, education and skills: never the ID number, 
 number or the priority groups (sensitive personal information the bureau alone handles).
 """
 
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -16,6 +15,7 @@ from jobmatch.catalogue import service as catalogue
 from jobmatch.education import EDUCATION_NAMES_ZH
 from jobmatch.extensions import db
 from jobmatch.matching import service as matching
+from jobmatch.matching.schemas import candidate_schema
 from jobmatch.matching.service import Match
 from jobmatch.residents.models import Resident, ResidentSkill
 from jobmatch.validators import age_on
@@ -58,10 +58,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
 def candidates_for(user: User, post_id: int) -> list[dict[str, Any]]:
     """The post's ranked candidates, best first, as the matching service shows them to ``user``
     (a firm gets only the fields it may see)."""
-    return [
-        candidate if isinstance(candidate, dict) else asdict(candidate)
-        for candidate in matching.post_candidates(user, post_id, MATCH_LIMIT)
-    ]
+    return candidate_schema(user).dump(matching.post_candidates(user, post_id, MATCH_LIMIT))
 
 
 def matches_for(user: User, resident_id: int) -> list[Match]:
