@@ -53,7 +53,7 @@ def test_a_firm_view_is_a_schema_with_only_what_a_firm_may_see(app):
     assert isinstance(candidate_schema(firm), FirmCandidateOut)
     assert isinstance(candidate_schema(staff), CandidateOut)
     assert set(candidate_schema(firm).dump([match])[0]) == {
-        "resident_id", "rank", "score", "reasons", "name",
+        "resident_id", "rank", "score", "reasons", "cautions", "commute", "name",
     }  # fmt: skip
     assert candidate_schema(staff).dump([match])[0]["priority_lift"] == 0.05
 

@@ -2,11 +2,11 @@
 
 Each job-seeking resident is referred to at most one post in a batch, and a post to at most
 ``multiple`` x its openings left. Among the eligible pairs (each post's best ``2 x cap``
-candidates by the same scores the candidate list shows), scipy's linear_sum_assignment picks
-the referrals that maximise: 1 + score for each of a post's first ``openings_left`` referrals
-(so covering one more opening outweighs any gain in scores), score alone for the rest of its cap.
-Above MAX_CELLS matrix cells a documented greedy is used instead: posts with the fewest
-candidates choose first, round-robin, each taking its best free candidate.
+candidates in the order the candidate list shows, priority re-rank included), scipy's
+linear_sum_assignment picks the referrals that maximise: 1 + score for each of a post's first
+``openings_left`` referrals (so covering one more opening outweighs any gain in scores), score
+alone for the rest of its cap. Above MAX_CELLS matrix cells a documented greedy is used instead:
+posts with the fewest candidates choose first, round-robin, each taking its best free candidate.
 
 The answer compares the openings covered with plain top-k (each post its own best ``cap``,
 residents repeated across posts), where at most one opening per resident can be filled: the
@@ -33,10 +33,12 @@ def _candidate_lists(snapshot, ranker, policy, post_rows, pool, today, multiple)
     lists = {}
     for p in post_rows:
         scored = score_eligible(snapshot, ranker, pool, np.array([p]), today)
-        final, _ = policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
         cap = multiple * int(snapshot.posts.openings_left[p])
-        order = np.lexsort((snapshot.residents.ids[scored.ri], -final))[: 2 * cap]
-        lists[p] = (scored.ri[order], final[order], cap)
+        ranked = np.lexsort((snapshot.residents.ids[scored.ri], -scored.model_score))
+        ranked = ranked[: 2 * cap + policy.places]
+        lifted, _ = policy.reorder(snapshot.residents.groups[scored.ri[ranked]])
+        order = ranked[lifted][: 2 * cap]
+        lists[p] = (scored.ri[order], scored.model_score[order], cap)
     return lists
 
 

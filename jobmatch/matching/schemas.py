@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.matching.model import CANDIDATES
 from jobmatch.matching.service import MAX_LIMIT
 
 
@@ -41,11 +42,23 @@ class PostSummary(Schema):
     housing_provided = fields.Boolean()
 
 
+REASONS_DOC = {"description": "推荐理由: what raised the score (never a negative), strongest first"}
+CAUTIONS_DOC = {"description": "需要注意: what lowered the score, strongest first"}
+COMMUTE_DOC = {"description": "distance from home and an estimate of the commute"}
+
+
 class MatchOut(Schema):
     post_id = fields.Integer(required=True)
     rank = fields.Integer(required=True)
-    score = fields.Float(required=True, metadata={"description": "0..1, after the priority lift"})
-    reasons = Phrases(required=True)
+    score = fields.Float(
+        required=True, metadata={"description": "0..1: the chance an application here is hired"}
+    )
+    reasons = Phrases(required=True, metadata=REASONS_DOC)
+    cautions = Phrases(required=True, metadata=CAUTIONS_DOC)
+    commute = fields.String(required=True, metadata=COMMUTE_DOC)
+    applied = fields.Boolean(
+        required=True, metadata={"description": "the resident has applied to this post already"}
+    )
     # A plain object, not a nested schema: the summary is built by the service with exactly
     # PostSummary's keys, and dumping 20 nested schemas per request cost more than ranking.
     post = fields.Dict(
@@ -61,15 +74,19 @@ class FirmCandidateOut(Schema):
     resident_id = fields.Integer(required=True)
     rank = fields.Integer(required=True)
     score = fields.Float(required=True, metadata={"description": "0..1"})
-    reasons = Phrases(required=True)
+    reasons = Phrases(required=True, metadata=REASONS_DOC)
+    cautions = Phrases(required=True, metadata=CAUTIONS_DOC)
+    commute = fields.String(required=True, metadata=COMMUTE_DOC)
     name = fields.String()
 
 
 class CandidateOut(FirmCandidateOut):
     """What staff see; a firm gets FirmCandidateOut's fields only."""
 
-    model_score = fields.Float(metadata={"description": "staff only: before the priority lift"})
-    priority_lift = fields.Float(metadata={"description": "staff only"})
+    model_score = fields.Float(metadata={"description": "staff only: the model's score"})
+    priority_lift = fields.Float(
+        metadata={"description": "staff only: places the priority re-rank moved this candidate up"}
+    )
 
 
 def candidate_schema(user) -> Schema:
@@ -80,8 +97,8 @@ def candidate_schema(user) -> Schema:
 class TrainIn(Schema):
     kind = fields.String(
         load_default=None,
-        validate=validate.OneOf(["logistic", "boosting"]),
-        metadata={"description": "fit only this kind (default: both, keep the better)"},
+        validate=validate.OneOf(list(CANDIDATES)),
+        metadata={"description": "fit only this kind (default: every candidate, keep the best)"},
     )
 
 

@@ -9,7 +9,7 @@ The access-checking wrappers used by the routes follow at the end.
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -44,7 +44,11 @@ class Match:
     score: float
     model_score: float
     priority_lift: float
-    reasons: list[str]
+    reasons: list[str]  # 推荐理由: what raised the score, never a negative
+    cautions: list[str] = field(default_factory=list)  # 需要注意: what lowered it
+    commute: str = ""  # distance and an estimate of the commute, always
+    applied: bool = False  # the resident has applied to this post already
+    crowded: bool = False  # the post has as many waiting applications as it takes (see below)
     post: dict | None = None
     name: str = ""
 
@@ -58,6 +62,7 @@ class MatchingEngine:
             config["JOBMATCH_MODEL_DIR"], float(config.get("MATCHING_MODEL_CHECK_SECONDS", 1.0))
         )
         self.policy = PriorityPolicy.from_config(config)
+        self.multiple = int(config.get("MATCHING_ALLOCATION_MULTIPLE", 3))
         self.results: OrderedDict = OrderedDict()
         self.results_lock = threading.Lock()
 
@@ -183,7 +188,14 @@ def rank_residents_for_post(post_id: int, limit: int = 20, for_firm: bool = Fals
 
 def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> list[Match]:
     """The one ranking core: one resident against every open post (``pi`` None) or every
-    resident against one post (``ri`` None); eligible pairs, scored, lifted, cut, explained."""
+    resident against one post (``ri`` None); eligible pairs, scored, ordered, cut, explained.
+
+    A post's candidates: model order, then the priority re-rank (rerank.py), which moves a
+    candidate up by at most ``places``, so the model's best ``limit + places`` are enough.
+    A resident's posts: model order, except that a crowded post (waiting applications at least
+    MATCHING_ALLOCATION_MULTIPLE x its openings left) goes after every post that still has
+    room, so that a post with few openings left is not pushed to everyone; posts already
+    applied to are kept, and marked."""
     today = date.today()
     residents, posts = snapshot.residents, snapshot.posts
     open_posts = posts.open_mask(today)
@@ -194,29 +206,48 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
     if ri is None:
         ri = np.arange(len(residents))
     scored = score_eligible(snapshot, ranker, ri, pi, today)
-    final, lifts = matching.policy.apply(scored.model_score, residents.groups[scored.ri])
-    one_resident = len(ri) == 1
-    ids = posts.ids[scored.pi] if one_resident else residents.ids[scored.ri]
-    best = top_k(final, ids, limit)
+    score = scored.model_score
+    for_resident = len(ri) == 1
+    moved = np.zeros(len(score), dtype=np.int64)
+    crowded = posts.pending[scored.pi] >= matching.multiple * posts.openings_left[scored.pi]
+    if for_resident:
+        # Crowded posts sort after the rest: a score below any real one, order kept among them.
+        key = np.where(crowded, score - 2.0, score)
+        best = top_k(key, posts.ids[scored.pi], limit)
+    else:
+        ranked = top_k(score, residents.ids[scored.ri], limit + matching.policy.places)
+        order, lifted = matching.policy.reorder(residents.groups[scored.ri[ranked]])
+        moved[ranked] = lifted
+        best = ranked[order][:limit]
     writer = ReasonWriter(residents, posts, for_firm=for_firm)
-    reasons = writer.explain(
+    explained = writer.explain(
         scored.ri[best], scored.pi[best], scored.X[best],
         ranker.contributions(scored.X[best]), scored.distance[best],
     )  # fmt: skip
-    return [
-        Match(
-            resident_id=int(residents.ids[scored.ri[i]]),
-            post_id=int(posts.ids[scored.pi[i]]),
-            rank=rank,
-            score=round(float(final[i]), 6),
-            model_score=round(float(scored.model_score[i]), 6),
-            priority_lift=float(lifts[i]),
-            reasons=why,
-            post=post_summary(snapshot, scored.pi[i]) if one_resident else None,
-            name="" if one_resident else residents.names[scored.ri[i]],
+    applied = residents.applied[int(ri[0])] if for_resident else frozenset()
+    matches = []
+    for rank, (i, (reasons, cautions, commute)) in enumerate(zip(best, explained, strict=True), 1):
+        post_id = int(posts.ids[scored.pi[i]])
+        if for_resident and crowded[i]:
+            cautions = [*cautions, "已有较多人申请，名额紧张"]
+        matches.append(
+            Match(
+                resident_id=int(residents.ids[scored.ri[i]]),
+                post_id=post_id,
+                rank=rank,
+                score=round(float(score[i]), 6),
+                model_score=round(float(score[i]), 6),
+                priority_lift=float(moved[i]),
+                reasons=reasons,
+                cautions=cautions,
+                commute=commute,
+                applied=post_id in applied,
+                crowded=bool(crowded[i]),
+                post=post_summary(snapshot, scored.pi[i]) if for_resident else None,
+                name="" if for_resident else residents.names[scored.ri[i]],
+            )
         )
-        for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
-    ]
+    return matches
 
 
 # Access-checked wrappers for the routes.

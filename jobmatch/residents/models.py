@@ -56,6 +56,11 @@ class Resident(Timestamps, db.Model):
     shift_preference: Mapped[str] = mapped_column(String(8), default="any")
     max_commute_km: Mapped[float | None]
     employment_status: Mapped[str] = mapped_column(String(16), default="unemployed")
+    # Optional, given with the resident's consent; empty means not said (the matcher then
+    # ranks as it would without them): 有无交通工具, 能否上夜班, 照顾老幼.
+    has_transport: Mapped[bool | None]
+    night_shift_ok: Mapped[bool | None]
+    caregiver: Mapped[bool | None]
 
     community: Mapped[Community | None] = relationship()
     skill_links: Mapped[list["ResidentSkill"]] = relationship(

@@ -148,6 +148,17 @@ class ResidentUpdate(ChineseMessages):
     employment_status = fields.String(
         validate=validate.OneOf(EMPLOYMENT_STATUSES, error=ONE_OF), error_messages=REQUIRED
     )
+    has_transport = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "有无交通工具 (optional, with consent; null: not said)"},
+    )
+    night_shift_ok = fields.Boolean(
+        allow_none=True, metadata={"description": "能否上夜班 (optional; null: not said)"}
+    )
+    caregiver = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "照顾老幼: cares for children or elders (optional)"},
+    )
 
 
 class ResidentCreate(ResidentUpdate):
@@ -196,6 +207,9 @@ class ResidentOut(Schema):
     shift_preference = fields.String(required=True, metadata={"enum": list(SHIFT_PREFERENCES)})
     max_commute_km = fields.Float(allow_none=True)
     employment_status = fields.String(required=True, metadata={"enum": list(EMPLOYMENT_STATUSES)})
+    has_transport = fields.Boolean(allow_none=True)
+    night_shift_ok = fields.Boolean(allow_none=True)
+    caregiver = fields.Boolean(allow_none=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 

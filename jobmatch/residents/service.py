@@ -37,6 +37,9 @@ SELF_EDITABLE = frozenset(
         "shift_preference",
         "max_commute_km",
         "employment_status",
+        "has_transport",
+        "night_shift_ok",
+        "caregiver",
     }
 )
 INVALID = "输入有误，请按提示修改。"
@@ -85,6 +88,9 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "shift_preference": resident.shift_preference,
         "max_commute_km": resident.max_commute_km,
         "employment_status": resident.employment_status,
+        "has_transport": resident.has_transport,
+        "night_shift_ok": resident.night_shift_ok,
+        "caregiver": resident.caregiver,
         "created_at": resident.created_at,
         "updated_at": resident.updated_at,
     }
@@ -112,6 +118,9 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         shift_preference=data.get("shift_preference", "any"),
         max_commute_km=data.get("max_commute_km"),
         employment_status=data.get("employment_status", "unemployed"),
+        has_transport=data.get("has_transport"),
+        night_shift_ok=data.get("night_shift_ok"),
+        caregiver=data.get("caregiver"),
     )
     resident.skill_links = [ResidentSkill(skill_code=code) for code in _unique(data.get("skills"))]
     resident.group_links = [ResidentGroup(group=group) for group in _unique(data.get("groups"))]
