@@ -182,7 +182,9 @@ def render_markdown(card: dict) -> str:
         "",
         "## Data",
         "",
-        f"{data['applications']} decided applications ({data['outcomes']}) of "
+        f"{data['applications']} decided applications ("
+        + ", ".join(f"{n} {status}" for status, n in data["outcomes"].items())
+        + f") of "
         f"{data['residents_with_outcomes']} residents; {data['residents']} residents and "
         f"{data['posts']} posts in all. Split: {split.get('fit')} to fit, "
         f"{split.get('validation')} to choose and calibrate, {split.get('test')} to test "

@@ -258,7 +258,7 @@ class ServedModel:
         self.loads += 1  # whatever follows, results ranked before are stale
         if version is None:
             self.ranker, self.version, self.card = RulesRanker(), None, None
-            self.problem = "no model has been trained yet"
+            self.problem = "no version is current (none trained, or none promoted yet)"
             logger.warning(
                 "matching: no current model in %s; serving the rules ranker", self.store.directory
             )

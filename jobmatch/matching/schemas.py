@@ -51,7 +51,11 @@ class MatchOut(Schema):
     post_id = fields.Integer(required=True)
     rank = fields.Integer(required=True)
     score = fields.Float(
-        required=True, metadata={"description": "0..1: the chance an application here is hired"}
+        required=True,
+        metadata={
+            "description": "0..1: with a learned model, the calibrated chance that an "
+            "application here ends in a hire; the rules ranker's score when none is served"
+        },
     )
     reasons = Phrases(required=True, metadata=REASONS_DOC)
     cautions = Phrases(required=True, metadata=CAUTIONS_DOC)
