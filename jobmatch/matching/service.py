@@ -198,6 +198,7 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
     applied to are kept, and marked."""
     today = date.today()
     residents, posts = snapshot.residents, snapshot.posts
+    for_resident = pi is None
     open_posts = posts.open_mask(today)
     if pi is None:
         pi = np.flatnonzero(open_posts)
@@ -207,7 +208,6 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
         ri = np.arange(len(residents))
     scored = score_eligible(snapshot, ranker, ri, pi, today)
     score = scored.model_score
-    for_resident = len(ri) == 1
     moved = np.zeros(len(score), dtype=np.int64)
     crowded = posts.pending[scored.pi] >= matching.multiple * posts.openings_left[scored.pi]
     if for_resident:
