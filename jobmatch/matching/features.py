@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jobmatch.applications.enums import FINISHED_STATUSES, ApplicationStatus
 from jobmatch.matching.eligibility import age_on, commute_km
 from jobmatch.matching.tables import PostTable, ResidentTable
 
@@ -55,7 +56,7 @@ MAX_DISTANCE_KM = 60.0
 DEFAULT_COMMUTE_LIMIT_KM = 20.0
 COUNTY_PRIOR, COUNTY_PRIOR_STRENGTH = 0.2, 10.0  # before any outcome: a hire in five
 FIRM_PRIOR_STRENGTH = 10.0  # a firm's rate is shrunk towards the county's by this many outcomes
-DECIDED = ("hired", "rejected", "withdrawn")
+DECIDED = FINISHED_STATUSES
 
 
 class OutcomeLog:
@@ -67,7 +68,7 @@ class OutcomeLog:
         keep = np.isin(statuses, DECIDED)
         firms = np.asarray(firm_ids, dtype=np.int64)[keep]
         days = np.asarray(day_keys, dtype=np.int64)[keep]
-        hired = (statuses[keep] == "hired").astype(np.float64)
+        hired = (statuses[keep] == ApplicationStatus.HIRED).astype(np.float64)
         order = np.lexsort((days, firms))
         self.keys = firms[order] * 100_000_000 + days[order]
         self.firm_hires = np.r_[0.0, np.cumsum(hired[order])]

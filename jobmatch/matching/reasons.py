@@ -13,9 +13,10 @@ mention the priority groups or the firm's own record.
 import numpy as np
 
 from jobmatch.matching.features import FEATURE_INDEX, FEATURE_NAMES
-from jobmatch.matching.tables import PostTable, ResidentTable
+from jobmatch.matching.tables import SHIFT_CODES, PostTable, ResidentTable
+from jobmatch.posts.enums import Shift
 
-SHIFT_NAMES = {0: "白班", 1: "夜班", 2: "倒班"}
+SHIFT_NAMES = {number: Shift(shift).label for shift, number in SHIFT_CODES.items()}
 MIN_WEIGHT = 0.05  # log-odds: below this a topic is not worth a line
 MAX_PHRASES = 3
 # Minutes per km for the commute estimate: by one's own vehicle, else by bicycle or bus.

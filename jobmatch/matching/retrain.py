@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
 from jobmatch.errors import Conflict, Forbidden
 from jobmatch.extensions import db
@@ -46,6 +47,7 @@ from jobmatch.matching.training import (
     make_outcomes,
     split,
 )
+from jobmatch.training.enums import EnrollmentStatus
 
 logger = logging.getLogger(__name__)
 MIN_OUTCOMES = 50
@@ -78,7 +80,7 @@ def _as_of(records, session: Session, applications) -> list:
             Enrollment.resident_id, Cohort.program_code, Enrollment.passed, Enrollment.completed_on
         )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.status == "completed")
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED)
     ):
         completions[rid].append((program, bool(passed), done))
     by_id = {r.id: r for r in records}
@@ -109,7 +111,7 @@ def load_outcomes(session: Session) -> Outcomes:
         )
         .where(Application.status.in_(tuple(RELEVANCE)))
         # A withdrawal because the resident was in class says nothing about the match.
-        .where(or_(Application.reason.is_(None), Application.reason != "in_training"))
+        .where(or_(Application.reason.is_(None), Application.reason != Reason.IN_TRAINING))
         .order_by(Application.created_at, Application.id)
     ).all()
     applications = [(r, p, s, (at or datetime.now(UTC)).date()) for r, p, s, at in rows]
@@ -168,7 +170,8 @@ def train_and_register(config, today: date | None = None, kinds=None, progress=N
         say("loading recorded outcomes")
         with Session(db.engine) as session:
             outcomes = load_outcomes(session)
-        if len(outcomes.statuses) < MIN_OUTCOMES or not (outcomes.statuses == "hired").any():
+        hired = outcomes.statuses == ApplicationStatus.HIRED
+        if len(outcomes.statuses) < MIN_OUTCOMES or not hired.any():
             raise Conflict(
                 f"已记录的求职结果不足（需至少{MIN_OUTCOMES}条且含录用），暂不能训练模型。"
             )

@@ -5,9 +5,11 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
+from jobmatch.jobs import service as jobs
+from jobmatch.jobs.schemas import JobAccepted
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching import service
-from jobmatch.matching.retrain import retrain_current_model
+from jobmatch.matching.retrain_job import RETRAIN_JOB
 from jobmatch.matching.schemas import (
     AllocateIn,
     AllocateOut,
@@ -16,7 +18,6 @@ from jobmatch.matching.schemas import (
     MatchOut,
     ModelOut,
     TrainIn,
-    TrainOut,
     candidate_schema,
 )
 
@@ -60,20 +61,19 @@ class Model(MethodView):
 
 @blp.route("/model/train")
 class ModelTrain(MethodView):
-    @secured(blp, 409, 422, roles=STAFF_ROLES)
+    @secured(blp, 422, roles=STAFF_ROLES)
     @blp.arguments(TrainIn, required=False)
-    @blp.response(201, TrainOut)
+    @blp.response(202, JobAccepted)
     def post(self, args):
-        """Retrain from recorded outcomes now; promoted only if no worse than current (staff)."""
-        kinds = (args["kind"],) if args.get("kind") else None
-        card = retrain_current_model(require_user(), kinds=kinds)
-        return {
-            "version": card["version"],
-            "status": card["status"],
-            "promoted": card["promotion"]["promoted"],
-            "reason": card["promotion"]["reason"],
-            "card": card,
-        }
+        """Queue a retrain from recorded outcomes; promoted only if better than the rules and
+        the current version beyond noise. Read the job at /api/jobs/{job_id}: its result is
+        the new model card (staff)."""
+        payload = {"kind": args["kind"]} if args.get("kind") else {}
+        # One retrain at a time: asking again while one waits or runs answers that one.
+        job = jobs.enqueue(
+            "retrain", RETRAIN_JOB, payload, actor=require_user(), dedupe_key="retrain"
+        )
+        return {"job_id": job.id}
 
 
 @blp.route("/matching/allocate")

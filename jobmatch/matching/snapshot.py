@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
@@ -37,8 +38,10 @@ from jobmatch.matching.tables import (
     Vocabulary,
     day_key,
 )
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
 GAP_SECONDS = 300
@@ -120,7 +123,7 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
     training = (
         select(Enrollment.resident_id, Cohort.program_code, Enrollment.passed)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.status == "completed")
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED)
     )
     for rid, program, passed in _by_resident(session, training, Enrollment.resident_id, ids):
         completed[rid].add(program)
@@ -134,7 +137,7 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
         ids,
     ):
         n, hires = applied.get(rid, (0, 0))
-        applied[rid] = (n + 1, hires + (status == "hired"))
+        applied[rid] = (n + 1, hires + (status == ApplicationStatus.HIRED))
         posts_applied[rid].add(pid)
     records = []
     for p in people:
@@ -183,7 +186,7 @@ def load_posts(session: Session) -> list[PostRecord]:
     waiting = dict(
         session.execute(
             select(Application.post_id, func.count())
-            .where(Application.status.in_(("applied", "interview")))
+            .where(Application.status.in_((ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEW)))
             .group_by(Application.post_id)
         ).all()
     )
@@ -202,7 +205,9 @@ def load_posts(session: Session) -> list[PostRecord]:
                 firm_rate_lift=float(log.rate_lift([post.firm_id], [today])[0]),
                 opened_on=post.created_at.date() if post.created_at else None,
                 closed_on=(
-                    post.updated_at.date() if post.status != "open" and post.updated_at else None
+                    post.updated_at.date()
+                    if post.status != PostStatus.OPEN and post.updated_at
+                    else None
                 ),
                 pending=int(waiting.get(post.id, 0)),
             )

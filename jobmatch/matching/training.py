@@ -23,12 +23,13 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from jobmatch.applications.enums import ApplicationStatus as S
 from jobmatch.matching.baselines import RandomRanker, RulesRanker, SkillOverlapRanker
 from jobmatch.matching.eligibility import eligible
 from jobmatch.matching.features import History, OutcomeLog, pair_features
 from jobmatch.matching.tables import PostTable, ResidentTable, day_key
 
-RELEVANCE = {"hired": 1.0, "interview": 0.5, "rejected": 0.0, "withdrawn": 0.0}
+RELEVANCE = {S.HIRED: 1.0, S.INTERVIEW: 0.5, S.REJECTED: 0.0, S.WITHDRAWN: 0.0}
 PRIMARY = ("test", "ndcg@10")
 BUCKETS = 5  # one resident in five held out, another fifth for validation
 LATEST_WEEKS = 8

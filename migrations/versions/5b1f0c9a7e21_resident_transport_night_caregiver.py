@@ -1,7 +1,7 @@
 """Optional resident facts the matcher reads: transport, night shifts, caring duties
 
 Revision ID: 5b1f0c9a7e21
-Revises: 2834d5a37ff5
+Revises: 3202ec0b42ee
 Create Date: 2026-11-29 21:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b1f0c9a7e21"
-down_revision = "2834d5a37ff5"
+down_revision = "3202ec0b42ee"
 branch_labels = None
 depends_on = None
 
