@@ -16,6 +16,11 @@ NAMING_CONVENTION = {
 }
 
 
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -46,3 +51,8 @@ class UtcDateTime(TypeDecorator):
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+# Keys are PostgreSQL ``integer``s: a larger number names no row, and SQLite cannot even bind
+# one past 2**63. URL converters and schema id fields stop such ids at the door.
+MAX_ID = 2**31 - 1

@@ -2,9 +2,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
 
 ROLES = ("admin", "staff", "firm", "resident")
 
@@ -12,7 +11,7 @@ ROLES = ("admin", "staff", "firm", "resident")
 class User(Timestamps, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint("role <> 'firm' OR firm_id IS NOT NULL", name="firm_user_has_firm"),
         CheckConstraint(
             "role <> 'resident' OR resident_id IS NOT NULL", name="resident_user_has_resident"

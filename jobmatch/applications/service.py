@@ -25,6 +25,7 @@ from jobmatch.applications.workflow import (
 )
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
+from jobmatch.matching.service import rank_posts_for_resident
 from jobmatch.notifications.senders import send
 from jobmatch.posts.models import Post
 from jobmatch.residents.models import Resident
@@ -77,22 +78,11 @@ def list_applications(
     return list(items), total
 
 
-def _field(item, name: str):
-    return item[name] if isinstance(item, dict) else getattr(item, name)
-
-
 def referral_rank(resident_id: int, post_id: int) -> tuple[int | None, float | None]:
     """The post's rank and score among the resident's matches now; None when not ranked."""
-    try:
-        # Imported here: the matching engine is built apart, and this works without it.
-        from jobmatch.matching.service import rank_posts_for_resident
-    except ModuleNotFoundError as error:
-        if error.name not in ("jobmatch.matching.service", "jobmatch.matching"):
-            raise
-        return None, None
-    for item in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
-        if _field(item, "post_id") == post_id:
-            return int(_field(item, "rank")), float(_field(item, "score"))
+    for match in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
+        if match.post_id == post_id:
+            return match.rank, match.score
     return None, None
 
 

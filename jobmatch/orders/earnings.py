@@ -12,10 +12,10 @@ from sqlalchemy import and_, case, func, or_, select
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
+from jobmatch.database import MAX_ID
 from jobmatch.errors import Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
-from jobmatch.orders.models import Delivery, MaterialIssue, Order
-from jobmatch.orders.schemas import CENT, MAX_ID
+from jobmatch.orders.models import CENT, Delivery, MaterialIssue, Order
 from jobmatch.orders.service import get_order, require_staff
 from jobmatch.residents.models import Resident
 

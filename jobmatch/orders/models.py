@@ -8,6 +8,9 @@ from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 
+# Money is kept in yuan with two places (分), as the Numeric columns below store it.
+CENT = Decimal("0.01")
+
 
 class Order(Timestamps, db.Model):
     """A piecework order (来料加工) a firm hands to a cohort or a named workshop.

@@ -4,10 +4,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from jobmatch.database import MAX_ID
+from jobmatch.orders.models import CENT
 from jobmatch.schemas import InputSchema, Text
 
-CENT = Decimal("0.01")
-MAX_ID = 2**31 - 1  # PostgreSQL integer keys: larger numbers can name nothing
 MAX_PIECES = 10_000_000
 PAYSHEET_FORMATS = ("json", "xlsx")
 

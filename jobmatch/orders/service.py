@@ -10,11 +10,11 @@ from sqlalchemy import case, func, or_, select, update
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
+from jobmatch.database import MAX_ID
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.orders.models import Delivery, MaterialIssue, Order
-from jobmatch.orders.schemas import MAX_ID
 from jobmatch.residents.models import Resident
 from jobmatch.training.models import Cohort
 

@@ -5,7 +5,6 @@ spaces, a lower-case x, Chinese education names) and load the normalised value.
 """
 
 import unicodedata
-from datetime import date
 
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
@@ -13,7 +12,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.residents.models import EMPLOYMENT_STATUSES, PRIORITY_GROUPS, SHIFT_PREFERENCES
 from jobmatch.residents.vocabulary import MAX_COMMUTE_KM, MAX_WAGE
-from jobmatch.validators import MIN_WORKING_AGE, IdNumber, parse_id_number, parse_mobile
+from jobmatch.validators import IdNumber, parse_mobile, parse_working_age_id
 
 MAX_ID = 2**31 - 1
 ONE_OF = "应为以下之一：{choices}。"
@@ -42,17 +41,6 @@ def not_blank(value: str) -> None:
 
 
 NAME_RULES = [validate.Length(min=1, max=64, error="长度应为1到64个字符。"), plain_text, not_blank]
-
-
-def parse_working_age_id(value: str, today: date | None = None) -> IdNumber:
-    """A valid ID number of someone of working age (16 and over) today."""
-    today = today or date.today()
-    parsed = parse_id_number(value, today)
-    if parsed.age_on(today) < MIN_WORKING_AGE:
-        raise ValueError(
-            f"未满{MIN_WORKING_AGE}周岁（出生于{parsed.birth_date.isoformat()}），不能登记。"
-        )
-    return parsed
 
 
 class _TextField(fields.String):
