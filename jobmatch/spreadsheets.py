@@ -9,6 +9,7 @@ carriage return) are left out instead of failing the export. lxml writes the wor
 carriage return survives as ``&#13;`` rather than being read back as a line feed.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 from io import BytesIO
@@ -62,9 +63,12 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def xlsx_response(workbook: Workbook | bytes, filename: str) -> Response:
-    """A download of ``workbook`` named ``filename`` (Chinese names kept, RFC 6266)."""
+    """A download of ``workbook`` named ``filename``; a Chinese name goes in ``filename*``."""
     body = workbook if isinstance(workbook, bytes) else workbook_bytes(workbook)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
-    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    plain = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    # No quote, backslash or line break can end the header early.
+    plain = "".join(c for c in plain if c.isprintable() and c not in '"\\') or "export.xlsx"
+    disposition = f'attachment; filename="{plain}"'
+    if plain != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}"
     return Response(body, mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": disposition})

@@ -5,12 +5,13 @@ conditional UPDATE on the post's ``filled < openings`` in the same transaction: 
 number of requests race, an application moves once and a post never fills beyond its openings.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import Select, false, func, select, update
+from sqlalchemy import Select, false, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.applications import notices
@@ -23,6 +24,7 @@ from jobmatch.applications.workflow import (
     role_may_move_to,
     workflow_allows,
 )
+from jobmatch.database import paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.matching.service import rank_posts_for_resident
@@ -68,14 +70,8 @@ def list_applications(
     for field in ("post_id", "resident_id", "status"):
         if field in filters:
             query = query.where(getattr(Application, field) == filters[field])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.options(selectinload(Application.history))
-        .order_by(Application.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return list(items), total
+    query = query.options(selectinload(Application.history)).order_by(Application.id)
+    return paginate(query, page, page_size)
 
 
 def referral_rank(resident_id: int, post_id: int) -> tuple[int | None, float | None]:
@@ -110,7 +106,7 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     post = db.session.get(Post, post_id)
     if post is None:
         raise Invalid("输入有误，请按提示修改。", {"post_id": ["没有这个岗位。"]})
-    _refuse_closed_post(post, date.today())
+    _refuse_closed_post(post, clock.today())
     duplicate = select(Application.id).where(
         Application.resident_id == resident_id, Application.post_id == post_id
     )
@@ -173,7 +169,7 @@ def move_application(
     from_status = application.status
     _check_move(user, from_status, status, correction)
 
-    now = datetime.now(UTC)
+    now = clock.now()
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)

@@ -13,13 +13,12 @@ residents repeated across posts), where at most one opening per resident can be 
 openings top-k can cover is a maximum flow from residents to posts.
 """
 
-from datetime import date
-
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
+from jobmatch import clock
 from jobmatch.errors import Invalid
 from jobmatch.matching.service import engine, score_eligible
 
@@ -108,7 +107,7 @@ def _top_k_coverage(lists, posts, n_rows) -> int:
 
 def allocate(post_ids=None, multiple=None, include_employed=False, method="auto", config=None):
     matching = engine()
-    snapshot, ranker, today = matching.snapshot(), matching.ranker(), date.today()
+    snapshot, ranker, today = matching.snapshot(), matching.ranker(), clock.today()
     posts, residents = snapshot.posts, snapshot.residents
     multiple = int(multiple or (config or {}).get("MATCHING_ALLOCATION_MULTIPLE", 3))
     open_rows = np.flatnonzero(posts.open_mask(today))

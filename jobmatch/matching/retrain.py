@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from jobmatch import clock
 from jobmatch.applications.models import Application
 from jobmatch.errors import Conflict
 from jobmatch.extensions import db
@@ -163,7 +164,7 @@ def _decide(held_out: dict, current_version: str | None) -> tuple[bool, str]:
 
 def train_and_register(config, today: date | None = None, kinds=None) -> dict:
     """Train, evaluate, write the version and its card, promote if no worse. Returns the card."""
-    today = today or date.today()
+    today = today or clock.today()
     if config.get("TESTING") and Path(config["JOBMATCH_MODEL_DIR"]).resolve() == SHIPPED_MODELS:
         # Test runs share the working tree: none may write over the shipped, committed models.
         raise Conflict("测试环境不能写入随附的模型目录，请设置 JOBMATCH_MODEL_DIR。")

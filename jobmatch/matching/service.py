@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 from flask import Flask, current_app
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, NotFound
@@ -77,7 +78,7 @@ class MatchingEngine:
     def remembered(self, key: tuple, compute):
         """A ranked list, computed once per data generation, model and day: the same post's
         candidates asked for again cost a dictionary look-up until anything they read changes."""
-        key = (*key, self.cache.generation, self.model.loads, date.today())
+        key = (*key, self.cache.generation, self.model.loads, clock.today())
         with self.results_lock:
             if key in self.results:
                 self.results.move_to_end(key)
@@ -172,7 +173,7 @@ def rank_posts_for_resident(resident_id: int, limit: int = 20) -> list[Match]:
 
 
 def _rank_posts(matching, snapshot, ranker, resident_id: int, limit: int) -> list[Match]:
-    today = date.today()
+    today = clock.today()
     r = snapshot.residents.index.get(int(resident_id))
     if r is None or not snapshot.residents.alive[r]:
         raise NotFound("未找到该居民。")
@@ -213,7 +214,7 @@ def rank_residents_for_post(
 
 
 def _rank_residents(matching, snapshot, ranker, post_id, limit, for_firm) -> list[Candidate]:
-    today = date.today()
+    today = clock.today()
     p = snapshot.posts.index.get(int(post_id))
     if p is None:
         raise NotFound("未找到该岗位。")
@@ -287,7 +288,7 @@ def score_all_pairs(chunk_size: int = 4096):
     snapshot, ranker = matching.snapshot(), matching.ranker()
     residents, posts = snapshot.residents, snapshot.posts
     every_post = np.arange(len(posts))
-    today_key = day_key(date.today())
+    today_key = day_key(clock.today())
     for start in range(0, len(residents), chunk_size):
         rows = np.arange(start, min(start + chunk_size, len(residents)))
         X = pair_features(residents, posts, rows[:, None], every_post[None, :], today_key)

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from jobmatch import clock
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
@@ -247,7 +248,7 @@ class SnapshotCache:
             if (
                 snapshot is None
                 or now - snapshot.loaded_at > self.max_age
-                or snapshot.day != date.today()
+                or snapshot.day != clock.today()
             ):
                 with Session(db.engine) as session:
                     self._full_load(session)
@@ -293,7 +294,7 @@ class SnapshotCache:
             vocabulary = load_vocabulary(session)
             residents = ResidentTable(load_residents(session), vocabulary)
             posts = PostTable(load_posts(session), vocabulary)
-        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), date.today())
+        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), clock.today())
         self.last_id, self.gaps = last, {}
         self.full_loads += 1
         self.generation += 1

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from jobmatch import clock
 from jobmatch.matching.tables import PostRecord, ResidentRecord, Vocabulary
 from jobmatch.residents.models import PRIORITY_GROUPS
 
@@ -53,7 +54,7 @@ def make_world(n_residents=400, n_posts=40, applications_each=6, seed=0, today=N
     from jobmatch.matching.tables import PostTable, ResidentTable, day_key
 
     rng = np.random.default_rng(seed)
-    today = today or date.today()
+    today = today or clock.today()
     vocab = vocabulary()
     firms = [(CENTRE[0] + rng.normal(0, 0.06), CENTRE[1] + rng.normal(0, 0.08)) for _ in range(12)]
     posts = []

@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from jobmatch import clock
 from jobmatch.matching.baselines import RandomRanker, RulesRanker, SkillOverlapRanker
 from jobmatch.matching.eligibility import eligible
 from jobmatch.matching.evaluation import evaluate
@@ -139,7 +140,7 @@ def with_unchosen_posts(outcomes: Outcomes, X_apps: np.ndarray, rows: np.ndarray
     ri = np.repeat(r_rows, NEGATIVES_PER_APPLICATION)
     pi = picks.ravel()
     source = np.repeat(rows, NEGATIVES_PER_APPLICATION)
-    ok = eligible(residents, outcomes.posts, ri, pi, date.today(), None, False)
+    ok = eligible(residents, outcomes.posts, ri, pi, clock.today(), None, False)
     ok &= np.array(
         [
             (int(r), int(p)) not in applied

@@ -1,11 +1,11 @@
 """Who is told what, and the inbox each user reads."""
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.clock import now
-from jobmatch.database import MAX_ID
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import NotFound
 from jobmatch.extensions import db
 from jobmatch.notifications.models import Notification
@@ -48,11 +48,7 @@ def list_notifications(
         query = query.where(Notification.read_at.is_(None))
     elif unread is False:
         query = query.where(Notification.read_at.is_not(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page_query = (
-        query.order_by(Notification.id.desc()).limit(page_size).offset((page - 1) * page_size)
-    )
-    return list(db.session.scalars(page_query)), total
+    return paginate(query.order_by(Notification.id.desc()), page, page_size)
 
 
 def mark_read(user: User, notification_id: int) -> Notification:

@@ -20,13 +20,14 @@ Definitions (the figures mean exactly this):
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.applications.models import Application
+from jobmatch.clock import china_date
 from jobmatch.communities.models import Community
 from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
@@ -35,7 +36,6 @@ from jobmatch.posts.models import Post
 from jobmatch.residents.models import PRIORITY_GROUPS, Resident, ResidentGroup
 from jobmatch.training.models import Cohort, Enrollment, Program
 
-CHINA = timezone(timedelta(hours=8))
 PLACED_WITHIN_DAYS = 90
 
 
@@ -44,10 +44,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
-
-
-def china_date(moment: datetime) -> date:
-    return _aware(moment).astimezone(CHINA).date()
 
 
 def _days(start: datetime | None, end: datetime | None) -> float | None:

@@ -5,19 +5,20 @@ masked, except on the single-resident read, which shows the full ID number and i
 resident sees its own record, both numbers masked. Firms see no resident through this API.
 """
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer_group
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.crypto import cipher
+from jobmatch.database import paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
@@ -76,7 +77,7 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "phone": resident.phone if staff else mask_mobile(resident.phone),
         "gender": resident.gender,
         "birth_date": resident.birth_date,
-        "age": age_on(resident.birth_date, date.today()),
+        "age": age_on(resident.birth_date, clock.today()),
         "education": resident.education,
         "community_id": resident.community_id,
         "grid_id": resident.grid_id,
@@ -186,8 +187,7 @@ def list_residents(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of residents and how many match; only the page's numbers are decrypted."""
     conditions = filter_conditions(filters)
-    total = db.session.scalar(select(func.count(Resident.id)).where(*conditions))
-    residents = db.session.scalars(
+    residents, total = paginate(
         select(Resident)
         .where(*conditions)
         .options(
@@ -195,10 +195,10 @@ def list_residents(
             selectinload(Resident.skill_links),
             selectinload(Resident.group_links),
         )
-        .order_by(Resident.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+        .order_by(Resident.id),
+        page,
+        page_size,
+    )
     return [present(resident, viewer) for resident in residents], total
 
 

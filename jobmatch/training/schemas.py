@@ -1,14 +1,11 @@
 """Input and output schemas of the training API: programs, cohorts, sessions, enrollments."""
 
 import re
-from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.clock import CHINA
 from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
-
-# China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # marshmallow's own messages are English; a bureau clerk reads these instead.
 _MESSAGES_BY_TYPE = {
@@ -178,7 +175,7 @@ class TrainingSessionOut(Schema):
 class AttendanceCreate(TrainingSchema):
     resident_id = fields.Integer(required=True, validate=_range(1))
     signed_in_at = fields.NaiveDateTime(
-        timezone=BEIJING, metadata={"description": "Beijing time; default: the session's start"}
+        timezone=CHINA, metadata={"description": "Beijing time; default: the session's start"}
     )
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the session's"}

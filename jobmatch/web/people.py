@@ -5,12 +5,12 @@ number or the priority groups (sensitive personal information the bureau alone h
 """
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.catalogue import service as catalogue
 from jobmatch.education import EDUCATION_NAMES_ZH
@@ -38,7 +38,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
     if not resident_ids:
         return {}
     names = skill_names()
-    today = date.today()
+    today = clock.today()
     residents = db.session.scalars(
         select(Resident)
         .where(Resident.id.in_(resident_ids))
