@@ -24,7 +24,7 @@ from jobmatch.applications.workflow import (
     role_may_move_to,
     workflow_allows,
 )
-from jobmatch.database import paginate
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.matching.service import rank_posts_for_resident
@@ -34,8 +34,6 @@ from jobmatch.residents.models import Resident
 
 # How deep into a resident's ranked posts to look for the referred post's rank.
 REFERRAL_RANK_LIMIT = 100
-# Ids are 32-bit integers; a larger one in a URL names nothing (and SQLite cannot bind it).
-MAX_ID = 2**31 - 1
 
 
 def _visible_to(user: User) -> Select:

@@ -5,14 +5,13 @@ from sqlalchemy.exc import IntegrityError
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
-from jobmatch.database import paginate
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 
 # The legal identity the bureau checked: only staff change it.
 STAFF_ONLY_FIELDS = ("name", "credit_code")
-MAX_ID = 2**31 - 1
 
 
 def list_firms(page: int, page_size: int) -> tuple[list[Firm], int]:

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from jobmatch.matching.service import MAX_LIMIT
+from jobmatch.schemas import InputSchema
 
 
 class Phrases(fields.List):
@@ -15,7 +16,7 @@ class Phrases(fields.List):
         return None if value is None else list(value)
 
 
-class LimitArgs(Schema):
+class LimitArgs(InputSchema):
     limit = fields.Integer(
         load_default=20,
         validate=validate.Range(
@@ -65,7 +66,7 @@ class CandidateOut(Schema):
     priority_lift = fields.Float(metadata={"description": "staff only"})
 
 
-class TrainIn(Schema):
+class TrainIn(InputSchema):
     kind = fields.String(
         load_default=None,
         validate=validate.OneOf(["logistic", "boosting"]),
@@ -73,7 +74,7 @@ class TrainIn(Schema):
     )
 
 
-class AllocateIn(Schema):
+class AllocateIn(InputSchema):
     post_ids = fields.List(fields.Integer(strict=True), load_default=None)
     multiple = fields.Integer(
         load_default=None, validate=validate.Range(min=1, max=10, error="multiple 应为 1 到 10。")

@@ -11,12 +11,12 @@ from marshmallow import (
 )
 
 from jobmatch import clock
+from jobmatch.database import MAX_ID
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.posts import fair_hiring
 from jobmatch.posts.models import CATEGORIES, POST_STATUSES, SHIFTS
 from jobmatch.schemas import InputSchema, Text
 
-MAX_ID = 2**31 - 1
 OCCUPATION_CODE = r"^\d(-\d{2}){0,3}$"
 
 

@@ -7,14 +7,12 @@ from sqlalchemy.orm import selectinload
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
-from jobmatch.database import paginate
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.posts.models import SHIFTS, Post, post_skills
 from jobmatch.training.models import Program
-
-MAX_ID = 2**31 - 1
 
 
 def list_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], int]:

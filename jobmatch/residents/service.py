@@ -18,14 +18,13 @@ from jobmatch.audit import service as audit
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.crypto import cipher
-from jobmatch.database import paginate
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.vocabulary import normalise_name
 from jobmatch.validators import IdNumber, age_on, mask_id_number, mask_mobile
 
-MAX_ID = 2**31 - 1
 # What a resident may change about itself; identity and priority groups are the bureau's to set.
 SELF_EDITABLE = frozenset(
     {
