@@ -70,10 +70,11 @@ def _translate(field: fields.Field) -> None:
     defaults: dict = {}
     chinese: dict = {}
     for field_class in reversed(type(field).__mro__):
-        defaults.update(getattr(field_class, "default_error_messages", {}))
+        if field_class.__module__.startswith("marshmallow"):
+            defaults.update(getattr(field_class, "default_error_messages", {}))
         chinese.update(_GENERIC_MESSAGES.get(field_class, {}))
     for key, message in chinese.items():
-        # A message the field was given stays; only marshmallow's own default is replaced.
+        # A message the field or its class was given stays; only marshmallow's own is replaced.
         if field.error_messages.get(key) == defaults.get(key):
             field.error_messages[key] = message
     inner = getattr(field, "inner", None)
