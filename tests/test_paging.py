@@ -14,6 +14,7 @@ LIST_ENDPOINTS = (
     "/api/cohorts/{cohort}/enrollments",
     "/api/communities",
     "/api/firms",
+    "/api/jobs",
     "/api/notifications",
     "/api/orders",
     "/api/orders/{order}/deliveries",

@@ -10,13 +10,14 @@ from datetime import date, timedelta
 from sqlalchemy import String, cast, exists, literal, or_, select
 
 from jobmatch import clock
+from jobmatch.applications.enums import IN_PROGRESS_STATUSES
 from jobmatch.applications.models import Application
 from jobmatch.extensions import db
 from jobmatch.notifications.senders import send
 from jobmatch.notifications.service import to_staff, unread_notice_exists
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post
 
-IN_PROGRESS = ("recommended", "applied", "interview")
 UNFILLED_KIND = "post_unfilled"
 
 
@@ -27,7 +28,7 @@ def notify_unfilled_posts(*, min_age_days: int = 7, today: date | None = None) -
     today = today or clock.today()
     listed_before = clock.now() - timedelta(days=min_age_days)
     someone_in_progress = exists().where(
-        Application.post_id == Post.id, Application.status.in_(IN_PROGRESS)
+        Application.post_id == Post.id, Application.status.in_(IN_PROGRESS_STATUSES)
     )
     already_flagged = unread_notice_exists(
         UNFILLED_KIND, literal("/api/posts/") + cast(Post.id, String)
@@ -35,7 +36,7 @@ def notify_unfilled_posts(*, min_age_days: int = 7, today: date | None = None) -
     posts = db.session.scalars(
         select(Post)
         .where(
-            Post.status == "open",
+            Post.status == PostStatus.OPEN,
             Post.filled < Post.openings,
             or_(Post.expires_on.is_(None), Post.expires_on >= today),
             Post.created_at <= listed_before,

@@ -3,6 +3,7 @@
 from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.clock import now
 from jobmatch.database import MAX_ID, paginate
@@ -19,24 +20,24 @@ def _users(*conditions) -> list[int]:
 
 def to_firm(firm_id: int, kind: str, text: str, link: str | None = None) -> list[Message]:
     """One message for each active user of the firm."""
-    user_ids = _users(User.role == "firm", User.firm_id == firm_id)
+    user_ids = _users(User.role == Role.FIRM, User.firm_id == firm_id)
     return [Message(kind, text, link, user_id=user_id) for user_id in user_ids]
 
 
 def to_resident(resident_id: int, kind: str, text: str, link: str | None = None) -> list[Message]:
     """A message for the resident's own account, if the resident has one."""
-    user_ids = _users(User.role == "resident", User.resident_id == resident_id)
+    user_ids = _users(User.role == Role.RESIDENT, User.resident_id == resident_id)
     return [Message(kind, text, link, user_id=user_id) for user_id in user_ids]
 
 
 def to_staff(kind: str, text: str, link: str | None = None) -> list[Message]:
-    return [Message(kind, text, link, recipient_role="staff")]
+    return [Message(kind, text, link, recipient_role=Role.STAFF)]
 
 
 def _visible_to(user: User) -> Select:
     mine = Notification.user_id == user.id
     if is_staff(user):
-        mine = or_(mine, Notification.recipient_role == "staff")
+        mine = or_(mine, Notification.recipient_role == Role.STAFF)
     return select(Notification).where(mine)
 
 

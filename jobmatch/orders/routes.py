@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
 from jobmatch.orders import earnings, paysheet, service
 from jobmatch.orders.schemas import (
@@ -40,7 +41,7 @@ ERRORS = {
 }
 
 
-ORDER_READERS = (*STAFF_ROLES, "firm")
+ORDER_READERS = (*STAFF_ROLES, Role.FIRM)
 
 
 @blp.route("/orders")

@@ -5,12 +5,14 @@ from collections.abc import Callable
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from jobmatch.posts.enums import Category, PostStatus
+from jobmatch.residents.enums import PriorityGroup
 from jobmatch.spreadsheets import write_row
-from jobmatch.web.labels import CATEGORY, GROUP, POST_STATUS
+from jobmatch.vocabulary import Vocabulary
 
 
-def _label(table: dict, empty: str) -> Callable:
-    return lambda value: empty if value is None else table.get(value, value)
+def _label(code_set: type[Vocabulary], empty: str) -> Callable:
+    return lambda value: empty if value is None else code_set.label_of(value)
 
 
 def _plain(value):
@@ -26,8 +28,8 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
             ("post_id", "岗位编号", _plain),
             ("title", "岗位名称", _plain),
             ("firm_name", "企业", _plain),
-            ("category", "类别", _label(CATEGORY, "")),
-            ("status", "状态", _label(POST_STATUS, "")),
+            ("category", "类别", _label(Category, "")),
+            ("status", "状态", _label(PostStatus, "")),
             ("openings", "招聘人数", _plain),
             ("filled", "已招人数", _plain),
             ("hires", "在职录用人数", _plain),
@@ -43,7 +45,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
     "placements-by-group": (
         "重点人群就业",
         [
-            ("group", "人员类别", _label(GROUP, "非重点人群")),
+            ("group", "人员类别", _label(PriorityGroup, "非重点人群")),
             ("residents", "登记人数", _plain),
             ("placed_residents", "已就业人数", _plain),
             ("hires", "录用人次", _plain),
@@ -76,7 +78,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
         [
             ("firm_id", "企业编号", _plain),
             ("firm_name", "企业", _plain),
-            ("category", "类别", _label(CATEGORY, "")),
+            ("category", "类别", _label(Category, "")),
             ("posts", "岗位数", _plain),
             ("openings", "招聘人数", _plain),
             ("filled", "已招人数", _plain),
