@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from jobmatch.config import Defaults, settings_from_environment
+from jobmatch.database import MAX_ID
 
 # Each feature's routes module exposes ``blp``; the API registers them in this order.
 FEATURE_BLUEPRINTS = (
@@ -109,7 +110,7 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

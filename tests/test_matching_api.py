@@ -1,10 +1,11 @@
 """Matching through the API and the services, on a real database."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.matching import service
 from jobmatch.matching.retrain import train_and_register
@@ -148,7 +149,7 @@ def test_a_firm_sees_no_id_phone_or_priority_group(client, town):
 
 def test_only_eligible_pairs_are_ranked(matching_app, town):
     firm, community = town["firm"], town["community"]
-    today = date.today()
+    today = clock.today()
     program = make_program("electric", name="电工")
     cohort = make_cohort(program)
     certified = make_resident(community_id=community.id)

@@ -13,14 +13,13 @@ residents repeated across posts), where at most one opening per resident can be 
 openings top-k can cover is a maximum flow from residents to posts.
 """
 
-from datetime import date
-
 import numpy as np
 from flask import current_app
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.errors import Forbidden, Invalid
 from jobmatch.matching.service import engine, score_eligible
@@ -116,7 +115,7 @@ def allocate(user, post_ids=None, multiple=None, include_employed=False, method=
         raise Forbidden("只有人社局工作人员可以批量分配。")
     config = current_app.config
     matching = engine()
-    snapshot, ranker, today = matching.snapshot(), matching.ranker(), date.today()
+    snapshot, ranker, today = matching.snapshot(), matching.ranker(), clock.today()
     posts, residents = snapshot.posts, snapshot.residents
     multiple = int(multiple or config.get("MATCHING_ALLOCATION_MULTIPLE", 3))
     open_rows = np.flatnonzero(posts.open_mask(today))

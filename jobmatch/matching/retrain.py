@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
@@ -159,7 +160,7 @@ def _quiet(message: str) -> None:
 def train_and_register(config, today: date | None = None, kinds=None, progress=None) -> dict:
     """Train, judge, write the version and its card, promote if better. Returns the card."""
     started = time.monotonic()
-    today = today or date.today()
+    today = today or clock.today()
     say = progress or _quiet
     if config.get("TESTING") and Path(config["JOBMATCH_MODEL_DIR"]).resolve() == SHIPPED_MODELS:
         # Test runs share the working tree: none may write over the shipped, committed models.

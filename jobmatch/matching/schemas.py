@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from jobmatch.accounts.auth import is_staff
 from jobmatch.matching.model import CANDIDATES
 from jobmatch.matching.service import MAX_LIMIT
+from jobmatch.schemas import InputSchema
 
 
 class Phrases(fields.List):
@@ -17,7 +18,7 @@ class Phrases(fields.List):
         return None if value is None else list(value)
 
 
-class LimitArgs(Schema):
+class LimitArgs(InputSchema):
     limit = fields.Integer(
         load_default=20,
         validate=validate.Range(
@@ -98,7 +99,7 @@ def candidate_schema(user) -> Schema:
     return CandidateOut(many=True) if is_staff(user) else FirmCandidateOut(many=True)
 
 
-class TrainIn(Schema):
+class TrainIn(InputSchema):
     kind = fields.String(
         load_default=None,
         validate=validate.OneOf(list(CANDIDATES)),
@@ -106,7 +107,7 @@ class TrainIn(Schema):
     )
 
 
-class AllocateIn(Schema):
+class AllocateIn(InputSchema):
     post_ids = fields.List(fields.Integer(strict=True), load_default=None)
     multiple = fields.Integer(
         load_default=None, validate=validate.Range(min=1, max=10, error="multiple 应为 1 到 10。")

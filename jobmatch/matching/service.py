@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 from flask import Flask, current_app
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
@@ -77,7 +78,7 @@ class MatchingEngine:
     def remembered(self, key: tuple, compute):
         """A ranked list, computed once per data generation, model and day: the same post's
         candidates asked for again cost a dictionary look-up until anything they read changes."""
-        key = (*key, self.cache.generation, self.model.loads, date.today())
+        key = (*key, self.cache.generation, self.model.loads, clock.today())
         with self.results_lock:
             if key in self.results:
                 self.results.move_to_end(key)
@@ -197,7 +198,7 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
     MATCHING_ALLOCATION_MULTIPLE x its openings left) goes after every post that still has
     room, so that a post with few openings left is not pushed to everyone; posts already
     applied to are kept, and marked."""
-    today = date.today()
+    today = clock.today()
     residents, posts = snapshot.residents, snapshot.posts
     for_resident = pi is None
     open_posts = posts.open_mask(today)
@@ -292,7 +293,7 @@ def score_all_pairs(chunk_size: int = 4096):
     snapshot, ranker = matching.snapshot(), matching.ranker()
     residents, posts = snapshot.residents, snapshot.posts
     every_post = np.arange(len(posts))
-    today_key = day_key(date.today())
+    today_key = day_key(clock.today())
     for start in range(0, len(residents), chunk_size):
         rows = np.arange(start, min(start + chunk_size, len(residents)))
         X = pair_features(residents, posts, rows[:, None], every_post[None, :], today_key)

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from jobmatch import clock
 from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Skill
@@ -182,7 +183,7 @@ def load_posts(session: Session) -> list[PostRecord]:
     ):
         certificates[pid].append(code)
     # The firm's record as of today, by the same function training uses for each past day.
-    log, today = outcome_log(session), day_key(date.today())
+    log, today = outcome_log(session), day_key(clock.today())
     waiting = dict(
         session.execute(
             select(Application.post_id, func.count())
@@ -269,7 +270,7 @@ class SnapshotCache:
             if (
                 snapshot is None
                 or now - snapshot.loaded_at > self.max_age
-                or snapshot.day != date.today()
+                or snapshot.day != clock.today()
             ):
                 with Session(db.engine) as session:
                     self._full_load(session)
@@ -315,7 +316,7 @@ class SnapshotCache:
             vocabulary = load_vocabulary(session)
             residents = ResidentTable(load_residents(session), vocabulary)
             posts = PostTable(load_posts(session), vocabulary)
-        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), date.today())
+        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), clock.today())
         self.last_id, self.gaps = last, {}
         self.full_loads += 1
         self.generation += 1

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from jobmatch import clock
 from jobmatch.matching.tables import PostRecord, ResidentRecord, Vocabulary
 from jobmatch.residents.models import PRIORITY_GROUPS
 
@@ -131,7 +132,7 @@ def make_world(
     from jobmatch.matching.tables import PostTable, ResidentTable, day_key
 
     rng = np.random.default_rng(seed)
-    today = today or date.today()
+    today = today or clock.today()
     start = today - timedelta(days=SPAN_DAYS)
     vocab = vocabulary()
     posts = _posts(rng, n_posts, start)

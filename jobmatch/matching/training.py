@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from jobmatch import clock
 from jobmatch.applications.enums import ApplicationStatus as S
 from jobmatch.matching.baselines import RandomRanker, RulesRanker, SkillOverlapRanker
 from jobmatch.matching.eligibility import eligible
@@ -138,7 +139,7 @@ def _applied_pairs(outcomes: Outcomes) -> set[tuple[int, int]]:
 
 def _eligible_then(outcomes: Outcomes, table, r, pi, on) -> np.ndarray:
     """Eligible for the resident as they were, on a post open that day, judged that day."""
-    ok = eligible(table, outcomes.posts, r, pi, date.today(), post_side=False, on_keys=on)
+    ok = eligible(table, outcomes.posts, r, pi, clock.today(), post_side=False, on_keys=on)
     return ok & outcomes.posts.open_on(pi, on)
 
 

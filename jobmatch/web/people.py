@@ -4,12 +4,12 @@ A firm sees a candidate's name, age, education and skills: never the ID number, 
 number or the priority groups (sensitive personal information the bureau alone handles).
 """
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.catalogue import service as catalogue
@@ -38,7 +38,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
     if not resident_ids:
         return {}
     names = skill_names()
-    today = date.today()
+    today = clock.today()
     residents = db.session.scalars(
         select(Resident)
         .where(Resident.id.in_(resident_ids))
