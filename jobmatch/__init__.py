@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from jobmatch.config import Defaults, check_production_settings, settings_from_environment
+from jobmatch.database import MAX_ID
 
 # Each feature's routes module exposes ``blp``; the API registers them in this order.
 FEATURE_BLUEPRINTS = (
@@ -102,6 +103,7 @@ def verify_field_key(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from jobmatch import (
         crypto,
+        matching,
         models,  # noqa: F401  (every table known to metadata)
         request_limits,
         security_headers,
@@ -116,6 +118,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     request_limits.init_app(app)
     security_headers.init_app(app)
+    matching.init_app(app)
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -123,7 +126,7 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

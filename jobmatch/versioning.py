@@ -12,9 +12,9 @@ from http import HTTPStatus
 
 from flask import request
 
+from jobmatch.database import MAX_ID
 from jobmatch.errors import DomainError
 from jobmatch.extensions import db
-from jobmatch.schemas import MAX_ID
 
 CHANGED = "已被他人修改，请刷新后查看当前内容再修改。"
 

@@ -1,16 +1,13 @@
 """Input and output schemas of the training API: programs, cohorts, sessions, enrollments."""
 
 import re
-from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from jobmatch.schemas import Id, Text
+from jobmatch.clock import CHINA
+from jobmatch.schemas import Id, InputSchema, Text
 from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
 from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
-
-# China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # marshmallow's own messages are English; a bureau clerk reads these instead.
 _MESSAGES_BY_TYPE = {
@@ -25,9 +22,7 @@ _MESSAGES_BY_TYPE = {
 }
 
 
-class TrainingSchema(Schema):
-    error_messages = {"unknown": "不认识的字段。", "type": "输入应为 JSON 对象。"}
-
+class TrainingSchema(InputSchema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         messages = {"required": "必填。", "null": "不能为空。"}
         for field_type, message in _MESSAGES_BY_TYPE.items():
@@ -181,7 +176,7 @@ class TrainingSessionOut(Schema):
 class AttendanceCreate(TrainingSchema):
     resident_id = Id(required=True)
     signed_in_at = fields.NaiveDateTime(
-        timezone=BEIJING, metadata={"description": "Beijing time; default: the session's start"}
+        timezone=CHINA, metadata={"description": "Beijing time; default: the session's start"}
     )
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the session's"}
