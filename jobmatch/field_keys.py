@@ -17,7 +17,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import Integer, LargeBinary, String, column, inspect, select, table
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.crypto import EXTENSION_KEY, FieldCipher
@@ -102,22 +102,38 @@ def _verify(cipher: FieldCipher, old: FieldCipher | None) -> None:
     if stored is not None:
         if _opens(cipher, stored.check_value):
             return
-        if old is not None and _opens(old, stored.check_value):
-            # A rotation to this key is due or under way: start (so that the command can run),
-            # but answer every request 503 until it is done and the old key unset.
-            current_app.logger.warning("field key rotation pending: requests answer 503")
-            current_app.before_request(_refuse_during_rotation)
+        old_fits = old is not None and _opens(old, stored.check_value)
+    else:
+        # A database from before check values: one stored number tells whether the key fits.
+        sample = db.session.scalar(select(RAW_RESIDENTS.c.phone).limit(1))
+        if sample is None or _decrypts(cipher, sample):
+            _store_check_value(cipher, old)
             return
+        old_fits = old is not None and _decrypts(old, sample)
+    if not old_fits:
         raise FieldKeyMismatch(MISMATCH)
-    # A database from before check values: one stored number tells whether the key fits.
-    sample = db.session.scalar(select(RAW_RESIDENTS.c.phone).limit(1))
-    if sample is not None:
-        try:
-            cipher.decrypt(sample)
-        except ValueError:
-            raise FieldKeyMismatch(MISMATCH) from None
+    # A rotation to this key is due or under way: start (so that the command can run), but
+    # answer every request 503 until it is done and the old key unset.
+    current_app.logger.warning("field key rotation pending: requests answer 503")
+    current_app.before_request(_refuse_during_rotation)
+
+
+def _decrypts(cipher: FieldCipher, token: bytes) -> bool:
+    try:
+        cipher.decrypt(token)
+    except ValueError:
+        return False
+    return True
+
+
+def _store_check_value(cipher: FieldCipher, old: FieldCipher | None) -> None:
     db.session.add(FieldKeyCheck(name=CURRENT, check_value=cipher.encrypt(CHECK_TEXT)))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another worker starting at the same moment stored it first: check against theirs.
+        db.session.rollback()
+        _verify(cipher, old)
 
 
 def rotate(old: FieldCipher, new: FieldCipher, batch_size: int = BATCH_SIZE, echo=print) -> int:

@@ -166,3 +166,17 @@ def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(start):
     assert both.test_client().get("/api/posts").status_code == 200
     again = both.test_cli_runner().invoke(args=["rotate-field-key"])
     assert again.exit_code == 0 and "nothing to do" in again.output
+
+
+def test_a_database_from_before_check_values_can_be_rotated(start):
+    app = start(TEST_FIELD_KEY)
+    with app.app_context():
+        make_resident()
+        db.session.query(FieldKeyCheck).delete()
+        db.session.commit()
+        db.session.remove()
+    rotating = start(OTHER_KEY, JOBMATCH_FIELD_KEY_OLD=TEST_FIELD_KEY)
+    assert rotating.test_client().get("/api/posts").status_code == 503
+    result = rotating.test_cli_runner().invoke(args=["rotate-field-key"])
+    assert result.exit_code == 0 and "done: 1 residents" in result.output, result.output
+    assert _check_rows(start(OTHER_KEY)) == {CURRENT: 0}
