@@ -34,6 +34,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.matching.routes",
     "jobmatch.stats.routes",
     "jobmatch.jobs.routes",
+    "jobmatch.employment.routes",
 )
 
 

@@ -16,6 +16,7 @@ NOTIFICATION_KINDS = (
     "application_withdrawn",  # to a firm's users: a resident withdrew
     "hired_twice",  # to staff: a resident is hired at two or more posts
     "post_unfilled",  # to staff: an open post has openings left and nobody in the pipeline
+    "followup_due",  # to staff: a hire's 1-, 3- or 6-month follow-up has come due
 )
 
 

@@ -50,6 +50,8 @@ class Resident(Timestamps, db.Model):
     shift_preference: Mapped[str] = mapped_column(String(8), default=ShiftPreference.ANY)
     max_commute_km: Mapped[float | None]
     employment_status: Mapped[str] = mapped_column(String(16), default=EmploymentStatus.UNEMPLOYED)
+    # The roster's 户号: members of one household share it (monitoring reports group by it).
+    household_no: Mapped[str | None] = mapped_column(String(32), index=True)
 
     community: Mapped[Community | None] = relationship()
     skill_links: Mapped[list["ResidentSkill"]] = relationship(

@@ -87,6 +87,7 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "shift_preference": resident.shift_preference,
         "max_commute_km": resident.max_commute_km,
         "employment_status": resident.employment_status,
+        "household_no": resident.household_no,
         "created_at": resident.created_at,
         "updated_at": resident.updated_at,
     }
@@ -114,6 +115,7 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         shift_preference=data.get("shift_preference", ShiftPreference.ANY),
         max_commute_km=data.get("max_commute_km"),
         employment_status=data.get("employment_status", EmploymentStatus.UNEMPLOYED),
+        household_no=data.get("household_no"),
     )
     resident.skill_links = [ResidentSkill(skill_code=code) for code in _unique(data.get("skills"))]
     resident.group_links = [ResidentGroup(group=group) for group in _unique(data.get("groups"))]

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.enums import ApplicationStatus
+from jobmatch.employment import service as employment
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
 from jobmatch.orders.enums import Product
@@ -17,6 +18,7 @@ from jobmatch.web.session import page_for
 
 ALL = 100_000
 NOTICES_SHOWN = 10
+FOLLOW_UPS_SHOWN = 5
 
 
 @blp.get("/staff")
@@ -33,6 +35,8 @@ def staff(user):
         charts=_charts(user, stats),
         notices=notices,
         unread=unread,
+        follow_ups=employment.due_follow_ups(user),
+        follow_ups_shown=FOLLOW_UPS_SHOWN,
     )
 
 
