@@ -35,6 +35,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.stats.routes",
     "jobmatch.jobs.routes",
     "jobmatch.employment.routes",
+    "jobmatch.employment.report_routes",
 )
 
 

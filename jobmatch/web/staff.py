@@ -7,7 +7,9 @@ from flask import flash, redirect, render_template, url_for
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.enums import ApplicationStatus
+from jobmatch.employment import retention
 from jobmatch.employment import service as employment
+from jobmatch.employment.dates import china_today
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
 from jobmatch.orders.enums import Product
@@ -55,6 +57,7 @@ def _charts(user, stats: dict) -> dict:
             for order in stats["orders"]
         ],
         "placements": _placements_by_month(user),
+        "retention": _retention_by_firm(user),
     }
 
 
@@ -89,6 +92,12 @@ def _placements_by_month(user) -> list[dict]:
         day = reports.china_date(application.hired_at or application.updated_at)
         months[f"{day:%Y-%m}"] += 1
     return [{"month": month, "hired": months[month]} for month in sorted(months)]
+
+
+def _retention_by_firm(user) -> list[dict]:
+    """The retention report's firm rows that have a spell measured at 30 days."""
+    rows = retention.retention_report(user, china_today(), "firm")
+    return [row for row in rows if row["measured_30"]]
 
 
 @blp.post("/staff/notifications/<int:notification_id>/read")

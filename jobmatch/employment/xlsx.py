@@ -1,0 +1,45 @@
+"""The employment reports as Excel: a sheet per table, Chinese headings in the order given."""
+
+from collections.abc import Callable
+from io import BytesIO
+
+from flask import Response
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from jobmatch.reports.xlsx import XLSX_MIMETYPE
+
+# (key in the row, heading, how the value is written)
+Column = tuple[str, str, Callable]
+
+
+def plain(value):
+    return value
+
+
+def sheet_rows(columns: list[Column], rows: list[dict]) -> list[list]:
+    return [[convert(row.get(key)) for key, _, convert in columns] for row in rows]
+
+
+def workbook(sheets: list[tuple[str, list[Column], list[dict]]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, columns, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append([heading for _, heading, _ in columns])
+        for values in sheet_rows(columns, rows):
+            sheet.append(values)
+        for index, (_, heading, _) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(heading))
+        sheet.freeze_panes = "A2"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(sheets, filename: str) -> Response:
+    return Response(
+        workbook(sheets),
+        mimetype=XLSX_MIMETYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+    )
