@@ -8,13 +8,15 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
-from jobmatch.employment import monitoring, retention
+from jobmatch.employment import monitoring, retention, workshops
 from jobmatch.employment.dates import china_today
 from jobmatch.employment.report_schemas import (
     MonitoringOut,
     MonitoringQuery,
     RetentionQuery,
     RetentionRowOut,
+    WorkshopOut,
+    WorkshopQuery,
 )
 from jobmatch.employment.xlsx import plain, xlsx_response
 from jobmatch.reports.xlsx import XLSX_MIMETYPE
@@ -136,3 +138,39 @@ class Monitoring(MethodView):
             ]
             return xlsx_response(sheets, f"monitoring-{report['month']}")
         return report
+
+
+WORKSHOP_COLUMNS = [
+    ("workshop", "帮扶车间", plain),
+    ("resident_id", "居民编号", plain),
+    ("name", "姓名", plain),
+    ("wages", "工资收入（元）", float),
+    ("piecework", "来料加工收入（元）", float),
+    ("income", "本年收入合计（元）", float),
+    ("meets_threshold", "达标", lambda meets: "是" if meets else "否"),
+    ("missing", "缺项", "；".join),
+]
+
+
+@blp.route("/workshops")
+class Workshops(MethodView):
+    @staff_only(422)
+    @blp.arguments(WorkshopQuery, location="query")
+    @blp.response(200, WorkshopOut(many=True))
+    @blp.doc(responses=XLSX_ANSWER)
+    def get(self, query):
+        """帮扶车间 compliance: per workshop firm or named workshop, the 脱贫 workers engaged
+        this year and each one's income there against the threshold, with what is missing."""
+        today = china_today()
+        threshold = query.get("threshold", current_app.config["WORKSHOP_INCOME_THRESHOLD"])
+        rows = workshops.workshop_report(
+            require_user(), query.get("year", today.year), today, threshold
+        )
+        if query["format"] == "xlsx":
+            workers = [
+                {**worker, "workshop": row["name"]}
+                for row in rows
+                for worker in row["worker_list"] or [{"missing": row["missing"]}]
+            ]
+            return xlsx_response([("帮扶车间", WORKSHOP_COLUMNS, workers)], "workshops")
+        return rows

@@ -114,3 +114,43 @@ class MonitoringOut(Schema):
     areas = fields.List(fields.Nested(AreaOut))
     lost_work = fields.List(fields.Nested(LostWorkOut))
     households = fields.List(fields.Nested(HouseholdOut))
+
+
+class WorkshopQuery(InputSchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    format = FORMAT
+    year = fields.Integer(
+        validate=validate.Range(min=2000, max=2100, error="年份应在 2000 到 2100 之间。"),
+        metadata={"description": "default: this year (China); counted up to today"},
+    )
+    threshold = fields.Integer(
+        validate=validate.Range(min=0, max=1_000_000, error="应在 0 到 1000000 元之间。"),
+        metadata={"description": "yuan a year (default: WORKSHOP_INCOME_THRESHOLD, 5000)"},
+    )
+
+
+class WorkshopWorkerOut(Schema):
+    resident_id = fields.Integer()
+    name = fields.String()
+    wages = fields.Decimal(as_string=False)
+    piecework = fields.Decimal(as_string=False)
+    income = fields.Decimal(as_string=False, metadata={"description": "from this workshop"})
+    meets_threshold = fields.Boolean()
+    shortfall = fields.Decimal(as_string=False)
+    missing = fields.List(fields.String())
+
+
+class WorkshopOut(Schema):
+    kind = fields.String(metadata={"enum": ["firm", "named"]})
+    firm_id = fields.Integer(allow_none=True)
+    name = fields.String()
+    order_ids = fields.List(fields.Integer())
+    period_start = fields.Date()
+    period_end = fields.Date()
+    threshold = fields.Integer()
+    workers = fields.Integer(metadata={"description": "脱贫 workers engaged"})
+    meeting_threshold = fields.Integer()
+    missing = fields.List(fields.String())
+    worker_list = fields.List(fields.Nested(WorkshopWorkerOut))

@@ -18,7 +18,10 @@ def plain(value):
 
 
 def sheet_rows(columns: list[Column], rows: list[dict]) -> list[list]:
-    return [[convert(row.get(key)) for key, _, convert in columns] for row in rows]
+    return [
+        [None if row.get(key) is None else convert(row[key]) for key, _, convert in columns]
+        for row in rows
+    ]
 
 
 def workbook(sheets: list[tuple[str, list[Column], list[dict]]]) -> bytes:
