@@ -135,15 +135,11 @@ def test_a_refused_change_changes_nothing(client):
 
 
 def test_only_staff_mark_a_firm_as_a_workshop(client, staff):
-    from tests.factories import auth_headers, make_quick_user
-
     firm = make_firm()
     own_user = make_quick_user("firm", firm_id=firm.id)
     refused = client.patch(
         f"/api/firms/{firm.id}", json={"is_workshop": True}, headers=auth_headers(own_user)
     )
     assert refused.status_code == 403
-    marked = client.patch(
-        f"/api/firms/{firm.id}", json={"is_workshop": True}, headers=auth_headers(staff)
-    )
+    marked = client.patch(f"/api/firms/{firm.id}", json={"is_workshop": True}, headers=staff)
     assert marked.status_code == 200 and marked.json["is_workshop"] is True
