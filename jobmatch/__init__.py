@@ -36,6 +36,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.jobs.routes",
     "jobmatch.employment.routes",
     "jobmatch.employment.report_routes",
+    "jobmatch.pathways.routes",
 )
 
 

@@ -5,6 +5,7 @@ from jobmatch.web import (  # noqa: F401
     firm,
     public,
     resident,
+    resident_pathways,
     staff,
     staff_desk,
     staff_follow_ups,
