@@ -37,6 +37,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.employment.routes",
     "jobmatch.employment.report_routes",
     "jobmatch.pathways.routes",
+    "jobmatch.pathways.report_routes",
 )
 
 

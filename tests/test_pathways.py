@@ -133,3 +133,22 @@ def test_me_shows_the_class_and_the_request_reaches_staff(client, world):
     inbox = client.get("/api/notifications?unread=true", headers=auth_headers(staff)).json
     assert [n["kind"] for n in inbox] == ["place_request"]
     assert "叉车工" in inbox[0]["text"]
+
+
+def test_program_demand_counts_who_a_class_would_open_posts_to(client, world):
+    make_resident(skills=["sewing"], education="junior_high")  # a second sewer, same misses
+    staff = make_quick_user("staff")
+    response = client.get("/api/reports/program-demand", headers=auth_headers(staff))
+    assert response.status_code == 200, response.json
+    rows = {row["program_code"]: row for row in response.json}
+    forklift = rows["forklift"]
+    # Both sewers (and the two made for the full classes) miss the forklift post by the licence.
+    assert forklift["post_ids"] == [world["by_certificate"].id]
+    assert forklift["residents"] >= 2 and forklift["openings"] == 5
+    assert forklift["seats"] == 30 and forklift["openings_per_seat"] == round(5 / 30, 4)
+    cutting = rows["cutting_class"]
+    assert cutting["post_ids"] == [world["by_skill"].id] and cutting["seats"] == 0
+    assert cutting["openings_per_seat"] is None
+    assert sum(c["residents"] for c in forklift["by_community"]) == forklift["residents"]
+    firm = make_quick_user("firm")
+    assert client.get("/api/reports/program-demand", headers=auth_headers(firm)).status_code == 403

@@ -1,4 +1,4 @@
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from jobmatch.schemas import InputSchema
 
@@ -44,3 +44,31 @@ class PlaceRequestOut(Schema):
     resident_id = fields.Integer()
     cohort_id = fields.Integer()
     seats_left = fields.Integer()
+
+
+class DemandQuery(InputSchema):
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(
+        load_default="json",
+        validate=validate.OneOf(["json", "xlsx"], error="格式必须是 json 或 xlsx。"),
+    )
+
+
+class CommunityDemandOut(Schema):
+    community_id = fields.Integer(allow_none=True)
+    community_name = fields.String()
+    residents = fields.Integer()
+
+
+class ProgramDemandOut(Schema):
+    program_code = fields.String()
+    program_name = fields.String()
+    residents = fields.Integer(metadata={"description": "residents it would make eligible"})
+    posts = fields.Integer(metadata={"description": "open posts they would become eligible for"})
+    post_ids = fields.List(fields.Integer())
+    openings = fields.Integer(metadata={"description": "openings left on those posts"})
+    seats = fields.Integer(metadata={"description": "seats left in its coming cohorts"})
+    openings_per_seat = fields.Float(allow_none=True)
+    by_community = fields.List(fields.Nested(CommunityDemandOut))
