@@ -118,7 +118,9 @@ def test_the_workbook_is_the_same_report(client, village):
     assert [row[0] for row in households] == ["H1", "H2"] and households[1][-1] == "是"
 
 
-@pytest.mark.parametrize("query", ["month=2026-13", "month=feb", "line=-1", "format=pdf"])
+@pytest.mark.parametrize(
+    "query", ["month=2026-13", "month=feb", "month=0000-01", "line=-1", "format=pdf"]
+)
 def test_bad_parameters_are_422_and_only_staff_may_read(client, query):
     staff, firm = make_quick_user("staff"), make_quick_user("firm")
     url = f"/api/reports/monitoring?{query}"

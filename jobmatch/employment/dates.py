@@ -29,13 +29,5 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` to (year, month); ValueError for anything else."""
-    year, month = (int(part) for part in text.split("-"))
-    if not (2000 <= year <= 2100 and 1 <= month <= 12) or len(text) != 7:
-        raise ValueError(text)
-    return year, month
-
-
 def previous_month(year: int, month: int) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)

@@ -56,7 +56,9 @@ class MonitoringQuery(InputSchema):
 
     format = FORMAT
     month = fields.String(
-        validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM。"),
+        validate=validate.Regexp(
+            r"^20\d{2}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM（2000 至 2099 年）。"
+        ),
         metadata={"description": "YYYY-MM (default: this month, China)"},
     )
     line = fields.Integer(
