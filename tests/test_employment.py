@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.employment import service
-from jobmatch.employment.dates import add_months, china_today
+from jobmatch.employment.dates import add_months
 from jobmatch.employment.models import EmploymentSpell
 from jobmatch.errors import Conflict, Invalid
 from jobmatch.extensions import db
@@ -52,7 +53,7 @@ def test_a_hire_opens_a_spell_and_an_undone_hire_removes_it(client):
         post.id,
         post.firm_id,
     )
-    assert spell.started_on == china_today()
+    assert spell.started_on == clock.today()
     assert spell.wage == 3200 and spell.ended_on is None
     assert status_of(application.resident_id) == "employed"
 
@@ -199,7 +200,7 @@ def test_residents_may_not_and_strangers_must_sign_in(client, path):
 def test_staff_are_told_of_each_due_follow_up_once(client):
     staff = make_quick_user("staff")
     spell = make_spell(started_on=date(2020, 1, 15))
-    make_spell(started_on=china_today())  # nothing due yet
+    make_spell(started_on=clock.today())  # nothing due yet
     first = client.post("/api/employment/follow-ups/notify", headers=auth_headers(staff))
     assert first.json == {"notified": 1}
     again = client.post("/api/employment/follow-ups/notify", headers=auth_headers(staff))

@@ -7,6 +7,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from jobmatch import clock
 from jobmatch.employment import workshops
 from jobmatch.employment.models import FollowUp
 from jobmatch.extensions import db
@@ -72,7 +73,7 @@ def test_a_named_workshop_of_orders_and_an_empty_one(client):
     staff = make_quick_user("staff")
     knotter = make_resident(groups=["poverty_alleviated"])
     order = make_order(workshop="万家乐扶贫车间", unit_rate=Decimal("1.20"))
-    make_delivery(order, knotter, quantity=100, delivered_on=date.today())
+    make_delivery(order, knotter, quantity=100, delivered_on=clock.today())
     make_firm(name="空车间", is_workshop=True)
     response = client.get("/api/reports/workshops?threshold=100", headers=auth_headers(staff))
     assert response.status_code == 200, response.json

@@ -1,11 +1,12 @@
 """Near misses: posts a resident misses by one certificate or skill, joined to the next class
 that confers it; and asking the clerk for a place."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.notifications.models import Notification
 from jobmatch.pathways import service
@@ -20,7 +21,7 @@ from tests.factories import (
     make_skill,
 )
 
-SOON = date.today() + timedelta(days=20)
+SOON = clock.today() + timedelta(days=20)
 
 
 @pytest.fixture

@@ -1,20 +1,8 @@
-"""Calendar arithmetic for spells: the bureau's today, months ahead, a month's bounds."""
+"""Calendar arithmetic for spells: months ahead, a month's bounds, the month before.
+"Today" is the bureau's clock (``jobmatch.clock``)."""
 
 import calendar
-from datetime import UTC, date, datetime, timedelta, timezone
-
-# The county keeps Beijing time; "today" is the bureau's calendar day, not the server's.
-CHINA = timezone(timedelta(hours=8))
-
-
-def china_today() -> date:
-    return datetime.now(UTC).astimezone(CHINA).date()
-
-
-def china_date(moment: datetime) -> date:
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(CHINA).date()
+from datetime import date
 
 
 def add_months(day: date, months: int) -> date:

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobmatch.database import Timestamps, UtcDateTime, utcnow
+from jobmatch.database import Timestamps, UtcDateTime, one_of, utcnow
 from jobmatch.employment.enums import FOLLOW_UP_MONTHS, EndReason, FollowUpOutcome
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
-from jobmatch.posts.models import Post, _in
+from jobmatch.posts.models import Post
 from jobmatch.residents.models import Resident
 
 MONTHS_SQL = ", ".join(str(month) for month in FOLLOW_UP_MONTHS)
@@ -22,7 +22,7 @@ class EmploymentSpell(Timestamps, db.Model):
 
     __tablename__ = "employment_spells"
     __table_args__ = (
-        CheckConstraint(_in("end_reason", EndReason.values()), name="end_reason"),
+        CheckConstraint(one_of("end_reason", EndReason.values()), name="end_reason"),
         CheckConstraint("(ended_on IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
         CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ends_after_start"),
         CheckConstraint("wage >= 0", name="wage"),
@@ -60,8 +60,8 @@ class FollowUp(db.Model):
     __table_args__ = (
         UniqueConstraint("spell_id", "months", name="spell_months"),
         CheckConstraint(f"months IN ({MONTHS_SQL})", name="months"),
-        CheckConstraint(_in("outcome", FollowUpOutcome.values()), name="outcome"),
-        CheckConstraint(_in("end_reason", EndReason.values()), name="end_reason"),
+        CheckConstraint(one_of("outcome", FollowUpOutcome.values()), name="outcome"),
+        CheckConstraint(one_of("end_reason", EndReason.values()), name="end_reason"),
         CheckConstraint(
             "(outcome = 'ended') = (ended_on IS NOT NULL AND end_reason IS NOT NULL)",
             name="ended_fields",

@@ -6,10 +6,10 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
 from jobmatch.employment import monitoring, retention, workshops
-from jobmatch.employment.dates import china_today
 from jobmatch.employment.report_schemas import (
     MonitoringOut,
     MonitoringQuery,
@@ -18,8 +18,8 @@ from jobmatch.employment.report_schemas import (
     WorkshopOut,
     WorkshopQuery,
 )
-from jobmatch.employment.xlsx import plain, xlsx_response
-from jobmatch.reports.xlsx import XLSX_MIMETYPE
+from jobmatch.employment.xlsx import plain, sheets_response
+from jobmatch.spreadsheets import XLSX_MIMETYPE
 
 blp = Blueprint(
     "employment_reports",
@@ -69,10 +69,10 @@ class Retention(MethodView):
         """Still employed at 30, 90 and 180 days: overall, by firm, program, priority group
         and community, with the counts behind every rate."""
         rows = retention.retention_report(
-            require_user(), query.get("on") or china_today(), query.get("dimension")
+            require_user(), query.get("on") or clock.today(), query.get("dimension")
         )
         if query["format"] == "xlsx":
-            return xlsx_response([("就业留存", RETENTION_COLUMNS, rows)], "retention")
+            return sheets_response([("就业留存", RETENTION_COLUMNS, rows)], "retention")
         return rows
 
 
@@ -122,7 +122,7 @@ class Monitoring(MethodView):
         """防返贫监测 for a month: residents in priority groups by community and grid (in work,
         trained, unemployed, change since last month), who lost work, and households' work
         income against the monitoring line."""
-        today = china_today()
+        today = clock.today()
         year, month = (
             (int(query["month"][:4]), int(query["month"][5:]))
             if "month" in query
@@ -136,7 +136,7 @@ class Monitoring(MethodView):
                 ("本月失去工作", LOST_COLUMNS, report["lost_work"]),
                 (f"家庭务工收入（监测线{line}元）", HOUSEHOLD_COLUMNS, report["households"]),
             ]
-            return xlsx_response(sheets, f"monitoring-{report['month']}")
+            return sheets_response(sheets, f"monitoring-{report['month']}")
         return report
 
 
@@ -161,7 +161,7 @@ class Workshops(MethodView):
     def get(self, query):
         """帮扶车间 compliance: per workshop firm or named workshop, the 脱贫 workers engaged
         this year and each one's income there against the threshold, with what is missing."""
-        today = china_today()
+        today = clock.today()
         threshold = query.get("threshold", current_app.config["WORKSHOP_INCOME_THRESHOLD"])
         rows = workshops.workshop_report(
             require_user(), query.get("year", today.year), today, threshold
@@ -172,5 +172,5 @@ class Workshops(MethodView):
                 for row in rows
                 for worker in row["worker_list"] or [{"missing": row["missing"]}]
             ]
-            return xlsx_response([("帮扶车间", WORKSHOP_COLUMNS, workers)], "workshops")
+            return sheets_response([("帮扶车间", WORKSHOP_COLUMNS, workers)], "workshops")
         return rows

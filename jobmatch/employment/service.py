@@ -17,12 +17,14 @@ from datetime import date, timedelta
 from sqlalchemy import Select, delete, false, func, select
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
-from jobmatch.employment.dates import add_months, china_date, china_today
+from jobmatch.database import MAX_ID, paginate
+from jobmatch.employment.dates import add_months
 from jobmatch.employment.enums import FOLLOW_UP_MONTHS, FollowUpOutcome
 from jobmatch.employment.models import EmploymentSpell, FollowUp
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
@@ -34,7 +36,6 @@ from jobmatch.posts.models import Post
 from jobmatch.residents.enums import EmploymentStatus
 from jobmatch.residents.models import Resident
 
-MAX_ID = 2**31 - 1
 # A call may be logged up to a week before its date: calls are booked a few days ahead.
 EARLY_DAYS = 7
 
@@ -65,7 +66,7 @@ def open_spell_for_hire(application_id: int) -> EmploymentSpell:
         post_id=post.id,
         firm_id=post.firm_id,
         application_id=application.id,
-        started_on=china_date(hired_at) if hired_at else china_today(),
+        started_on=clock.china_date(hired_at) if hired_at else clock.today(),
         wage=post.wage_min,
     )
     db.session.add(spell)
@@ -126,14 +127,11 @@ def list_spells(
     if "open" in filters:
         is_open = EmploymentSpell.ended_on.is_(None)
         query = query.where(is_open if filters["open"] else ~is_open)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.options(selectinload(EmploymentSpell.follow_ups))
-        .order_by(EmploymentSpell.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return list(items), total
+    return paginate(
+        query.options(selectinload(EmploymentSpell.follow_ups)).order_by(EmploymentSpell.id),
+        page,
+        page_size,
+    )
 
 
 def due_on(spell: EmploymentSpell, months: int) -> date:
@@ -143,7 +141,7 @@ def due_on(spell: EmploymentSpell, months: int) -> date:
 def record_follow_up(user: User, spell_id: int, data: dict, today: date | None = None) -> FollowUp:
     """Record the call at ``data["months"]``; 409 when already recorded, the spell has ended,
     or the checkpoint is more than a week away; 422 for an end without date and reason."""
-    today = today or china_today()
+    today = today or clock.today()
     spell = get_spell(user, spell_id)
     months = data["months"]
     if any(follow_up.months == months for follow_up in spell.follow_ups):
@@ -209,7 +207,7 @@ class DueFollowUp:
 def due_follow_ups(user: User, today: date | None = None) -> list[DueFollowUp]:
     """Every open spell's follow-up that has come due, oldest due first."""
     _require_staff_or_firm(user)
-    return _due_tasks(_visible_to(user), today or china_today())
+    return _due_tasks(_visible_to(user), today or clock.today())
 
 
 def _due_tasks(visible: Select, today: date) -> list[DueFollowUp]:
@@ -242,7 +240,7 @@ def _due_tasks(visible: Select, today: date) -> list[DueFollowUp]:
 
 def notify_due_follow_ups(today: date | None = None) -> list[DueFollowUp]:
     """Tell the staff inbox of each due follow-up not told before; answers those told now."""
-    tasks = _due_tasks(select(EmploymentSpell), today or china_today())
+    tasks = _due_tasks(select(EmploymentSpell), today or clock.today())
     told = set(
         db.session.scalars(select(Notification.link).where(Notification.kind == "followup_due"))
     )

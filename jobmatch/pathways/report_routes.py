@@ -1,13 +1,13 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
-from jobmatch.employment.dates import china_today
-from jobmatch.employment.xlsx import plain, xlsx_response
+from jobmatch.employment.xlsx import plain, sheets_response
 from jobmatch.pathways import demand
 from jobmatch.pathways.schemas import DemandQuery, ProgramDemandOut
-from jobmatch.reports.xlsx import XLSX_MIMETYPE
+from jobmatch.spreadsheets import XLSX_MIMETYPE
 
 blp = Blueprint(
     "pathway_reports",
@@ -44,7 +44,7 @@ class ProgramDemand(MethodView):
     def get(self, query):
         """Per program: residents it would make eligible for how many open posts and openings,
         by community; ranked by openings unlocked per seat of its coming cohorts."""
-        rows = demand.program_demand(require_user(), china_today())
+        rows = demand.program_demand(require_user(), clock.today())
         if query["format"] == "xlsx":
-            return xlsx_response([("培训需求", COLUMNS, rows)], "program-demand")
+            return sheets_response([("培训需求", COLUMNS, rows)], "program-demand")
         return rows

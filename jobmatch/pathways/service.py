@@ -17,8 +17,9 @@ from datetime import date
 import numpy as np
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
-from jobmatch.employment.dates import china_today
+from jobmatch.database import MAX_ID
 from jobmatch.errors import Conflict, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.matching.eligibility import eligible
@@ -53,7 +54,7 @@ def _next_cohort(program_codes: list[str], upcoming: dict[str, list[Cohort]]) ->
 def near_misses(user: User, resident_id: int, today: date | None = None) -> list[dict]:
     authorise(user, resident_id)
     load_resident(resident_id, with_numbers=False)
-    today = today or china_today()
+    today = today or clock.today()
     snapshot = engine().snapshot()
     residents, posts = snapshot.residents, snapshot.posts
     if resident_id not in residents.index or not len(posts):
@@ -125,10 +126,10 @@ def request_place(user: User, resident_id: int, cohort_id: int, post_id: int | N
     started or the same request is still unhandled."""
     authorise(user, resident_id)
     resident = load_resident(resident_id, with_numbers=False)
-    cohort = db.session.get(Cohort, cohort_id) if 1 <= cohort_id <= 2**31 - 1 else None
+    cohort = db.session.get(Cohort, cohort_id) if 1 <= cohort_id <= MAX_ID else None
     if cohort is None:
         raise Invalid("输入有误，请按提示修改。", {"cohort_id": ["没有这期培训班。"]})
-    if cohort.starts_on <= china_today():
+    if cohort.starts_on <= clock.today():
         raise Conflict("这期培训班已开班，请选择下一期。")
     link = f"/api/cohorts/{cohort.id}/enrollments?resident_id={resident.id}"
     pending = db.session.scalar(
@@ -143,7 +144,7 @@ def request_place(user: User, resident_id: int, cohort_id: int, post_id: int | N
     seats = max(0, cohort.capacity - cohort.enrolled)
     purpose = ""
     if post_id is not None:
-        post = db.session.get(Post, post_id) if 1 <= post_id <= 2**31 - 1 else None
+        post = db.session.get(Post, post_id) if 1 <= post_id <= MAX_ID else None
         if post is None:
             raise Invalid("输入有误，请按提示修改。", {"post_id": ["没有这个岗位。"]})
         purpose = f"，结业后想应聘“{post.title}”（岗位编号 {post.id}）"

@@ -20,8 +20,7 @@ from jobmatch.errors import Invalid
 from jobmatch.extensions import db
 from jobmatch.residents import vocabulary
 from jobmatch.residents.roster_files import Row
-from jobmatch.residents.schemas import parse_working_age_id
-from jobmatch.validators import IdNumber, parse_mobile
+from jobmatch.validators import IdNumber, parse_mobile, parse_working_age_id
 
 # Field -> the headers a roster may use for it (compared after normalise_header).
 HEADERS = {
@@ -134,7 +133,7 @@ def clean_row(
     today: date,
     lookup_hash: Callable[[str], str],
 ) -> tuple[RosterRow | None, dict[str, list[str]]]:
-    """The row's values, normalised, and its errors by field (contract field names)."""
+    """The row's values, normalised, and its errors by field (the API's field names)."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     clean = None

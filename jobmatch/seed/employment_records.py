@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from jobmatch.employment.dates import add_months, china_date
+from jobmatch import clock
+from jobmatch.employment.dates import add_months
 from jobmatch.employment.enums import FOLLOW_UP_MONTHS, EndReason, FollowUpOutcome
 from jobmatch.seed.files import local_time, read, unique
 
@@ -32,7 +33,7 @@ def read_spells(directory: Path, applications: dict[int, dict], posts: dict[int,
         ):
             raise row.fail("居民、岗位或企业与录用的申请不一致。", "application_id")
         started_on = row.day("started_on")
-        if started_on != china_date(application["hired_at"]):
+        if started_on != clock.china_date(application["hired_at"]):
             raise row.fail("上岗日期应为录用当天。", "started_on")
         ended_on = row.day("ended_on", optional=True)
         end_reason = row.choice("end_reason", EndReason.values(), optional=ended_on is None)

@@ -4,12 +4,12 @@ from collections import defaultdict
 
 from flask import flash, redirect, render_template, url_for
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.employment import retention
 from jobmatch.employment import service as employment
-from jobmatch.employment.dates import china_today
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
 from jobmatch.orders.enums import Product
@@ -89,14 +89,14 @@ def _placements_by_month(user) -> list[dict]:
     )
     months: dict[str, int] = defaultdict(int)
     for application in hired:
-        day = reports.china_date(application.hired_at or application.updated_at)
+        day = clock.china_date(application.hired_at or application.updated_at)
         months[f"{day:%Y-%m}"] += 1
     return [{"month": month, "hired": months[month]} for month in sorted(months)]
 
 
 def _retention_by_firm(user) -> list[dict]:
     """The retention report's firm rows that have a spell measured at 30 days."""
-    rows = retention.retention_report(user, china_today(), "firm")
+    rows = retention.retention_report(user, clock.today(), "firm")
     return [row for row in rows if row["measured_30"]]
 
 

@@ -2,7 +2,7 @@
 place-request notices
 
 Revision ID: 3f90f83adc05
-Revises: 3202ec0b42ee
+Revises: 5b1f0c9a7e21
 Create Date: 2026-11-29 21:57:07.782277
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f90f83adc05'
-down_revision = '3202ec0b42ee'
+down_revision = '5b1f0c9a7e21'
 branch_labels = None
 depends_on = None
 
