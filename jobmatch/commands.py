@@ -6,6 +6,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from jobmatch.accounts.commands import register as register_accounts
     from jobmatch.applications.commands import register as register_applications
+    from jobmatch.employment.commands import register as register_employment
     from jobmatch.field_keys import rotate_field_key_command
     from jobmatch.jobs.commands import register as register_jobs
     from jobmatch.matching.commands import register as register_matching
@@ -17,3 +18,4 @@ def register_commands(app: Flask) -> None:
     register_seed(app)
     app.cli.add_command(rotate_field_key_command)
     register_jobs(app)
+    register_employment(app)

@@ -48,6 +48,7 @@ PAGE_FORMS = {
     "open posts": (None, "GET", "/", ("category", "firm_id", "skill", "shift", "wage", "page")),
     "sign in": (None, "POST", "/login", ("username", "password", "next")),
     "apply": ("resident", "POST", "/me/apply", ("post_id",)),
+    "ask for a place": ("resident", "POST", "/me/place-request", ("cohort_id", "post_id")),
     "find a resident": ("staff", "GET", "/staff/refer", ("q", "resident_id")),
     "refer": ("staff", "POST", "/staff/refer", ("resident_id", "post_id", "back")),
     "refer a batch": ("staff", "POST", "/staff/refer/batch", ("resident_id", "post_id")),

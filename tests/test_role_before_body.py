@@ -44,6 +44,9 @@ WRITERS = {
     "POST /api/residents/import": STAFF,
     "POST /api/model/train": STAFF,
     "POST /api/matching/allocate": STAFF,
+    "POST /api/employment/spells/<int:spell_id>/follow-ups": STAFF_OR_FIRM,
+    "POST /api/employment/follow-ups/notify": STAFF,
+    "POST /api/residents/<int:resident_id>/place-requests": STAFF_OR_RESIDENT,
 }
 OPEN_WRITES = {"POST /api/auth/token"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
