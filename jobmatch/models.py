@@ -1,6 +1,6 @@
 """Every feature's models, imported in one place so that Alembic and create_all see them all."""
 
-from jobmatch.accounts.models import User
+from jobmatch.accounts.models import ActivationCode, User, WebSession
 from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.audit.models import AuditEntry
 from jobmatch.catalogue.models import Occupation, Skill
@@ -23,6 +23,7 @@ from jobmatch.training.models import (
 )
 
 __all__ = [
+    "ActivationCode",
     "Application",
     "ApplicationEvent",
     "Assessment",
@@ -48,6 +49,7 @@ __all__ = [
     "SubsidyClaim",
     "TrainingSession",
     "User",
+    "WebSession",
     "post_certificates",
     "post_skills",
     "program_skills",

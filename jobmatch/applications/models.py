@@ -18,7 +18,23 @@ from jobmatch.posts.models import Post, _in
 APPLICATION_STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
 # Statuses after which only an admin correction moves an application again.
 FINISHED_STATUSES = ("hired", "rejected", "withdrawn")
-REASONS = ("in_training", "no_show", "skills", "wage", "distance", "shift", "other")
+REASONS = (
+    "in_training",
+    "no_show",
+    "skills",
+    "wage",
+    "distance",
+    "shift",
+    "hired_elsewhere",
+    "stale",
+    "other",
+)
+# Reasons the system writes itself (a hire elsewhere, the daily check): never picked by hand.
+SYSTEM_REASONS = ("hired_elsewhere", "stale")
+# Statuses still moving: a hire elsewhere or a long silence closes them.
+OPEN_STATUSES = ("recommended", "applied", "interview")
+# What the firm records of an interview it held.
+INTERVIEW_OUTCOMES = ("attended", "no_show")
 
 
 class Application(Timestamps, db.Model):
@@ -27,6 +43,10 @@ class Application(Timestamps, db.Model):
         UniqueConstraint("resident_id", "post_id"),
         CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
         CheckConstraint(f"reason IS NULL OR {_in('reason', REASONS)}", name="reason"),
+        CheckConstraint(
+            f"interview_outcome IS NULL OR {_in('interview_outcome', INTERVIEW_OUTCOMES)}",
+            name="interview_outcome",
+        ),
         Index("ix_applications_post_status", "post_id", "status"),
     )
 
@@ -41,6 +61,11 @@ class Application(Timestamps, db.Model):
     referred_score: Mapped[float | None]
     # When the current hire happened; cleared when an admin undoes the hire.
     hired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The interview the firm arranged: when, where, and whom to ask for; then how it went.
+    interview_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    interview_place: Mapped[str | None] = mapped_column(String(200))
+    interview_contact: Mapped[str | None] = mapped_column(String(100))
+    interview_outcome: Mapped[str | None] = mapped_column(String(16))
 
     post: Mapped[Post] = relationship()
     history: Mapped[list["ApplicationEvent"]] = relationship(
