@@ -19,7 +19,10 @@ MIN_PASSWORD_LENGTH = 8
 
 def sign_in(username: str, password: str) -> dict:
     """A bearer token for valid credentials (401 otherwise, never saying which part was wrong)."""
-    user = authenticate(username, password)
+    return token_for(authenticate(username, password))
+
+
+def token_for(user: User) -> dict:
     return {
         "access_token": issue_token(user),
         "token_type": "Bearer",

@@ -25,6 +25,8 @@ class Message:
     link: str | None = None
     user_id: int | None = None
     recipient_role: str | None = None
+    # False for what must not stay in an inbox (an activation code): only texted, if at all.
+    inbox: bool = True
 
 
 class Sender(Protocol):
@@ -35,6 +37,8 @@ class InAppSender:
     """Adds the notice to the inbox table inside the caller's transaction."""
 
     def send(self, message: Message) -> None:
+        if not message.inbox:
+            return
         db.session.add(
             Notification(
                 user_id=message.user_id,
