@@ -199,3 +199,7 @@ def list_users(actor: User, filters: dict, *, page: int, page_size: int) -> tupl
         query.order_by(User.id).limit(page_size).offset((page - 1) * page_size)
     ).all()
     return list(users), total
+
+
+def resident_account(resident_id: int) -> User | None:
+    return db.session.scalar(select(User).where(User.resident_id == resident_id))

@@ -7,7 +7,10 @@ from jobmatch.audit import service
 from jobmatch.audit.schemas import AuditEntryOut, AuditFilter
 
 blp = Blueprint(
-    "audit", __name__, url_prefix="/api/audit", description="Who read residents' data; who acted on accounts"
+    "audit",
+    __name__,
+    url_prefix="/api/audit",
+    description="Who read residents' data; who acted on accounts",
 )
 
 

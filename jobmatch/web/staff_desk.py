@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from jobmatch.accounts import management
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
@@ -102,6 +103,7 @@ def staff_refer(user):
         matches=matches,
         open_posts=[p for p in open_posts if p.openings > p.filled],
         errors=errors,
+        account=management.resident_account(chosen["id"]) if chosen else None,
     )
 
 
