@@ -33,6 +33,14 @@ class Defaults:
     SESSION_COOKIE_SECURE = False
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Applications nothing has moved for this many days are closed (reason stale) by the
+    # daily `flask --app jobmatch close-stale`.
+    JOBMATCH_STALE_DAYS = 30
+    # Activation attempts refused, counted per ID number's last six digits and per address,
+    # shared by the API and the /activate page.
+    JOBMATCH_ACTIVATION_LIMIT_PER_ID = "5 per hour"
+    JOBMATCH_ACTIVATION_LIMIT_PER_ADDRESS = "20 per hour"
+
     # Training: completing needs this share of the cohort's hours attended, and a pass needs
     # both assessment scores at or above the pass mark.
     TRAINING_MIN_ATTENDANCE = 0.8
@@ -89,6 +97,7 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "JOBMATCH_STALE_DAYS": "JOBMATCH_STALE_DAYS",
 }
 
 

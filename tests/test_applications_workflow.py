@@ -23,7 +23,7 @@ from tests.factories import (
 
 STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
 ARROWS = {
-    "recommended": {"applied", "rejected", "withdrawn"},
+    "recommended": {"applied", "interview", "rejected", "withdrawn"},
     "applied": {"interview", "rejected", "withdrawn"},
     "interview": {"hired", "rejected", "withdrawn"},
     "hired": set(),
@@ -34,7 +34,7 @@ MAY_SET = {
     "admin": {"applied", "interview", "hired", "rejected", "withdrawn"},
     "staff": {"applied", "interview", "hired", "rejected", "withdrawn"},
     "firm": {"interview", "hired", "rejected"},
-    "resident": {"withdrawn"},
+    "resident": {"applied", "withdrawn"},
 }
 ROLES = ("admin", "staff", "firm", "resident")
 
@@ -91,6 +91,12 @@ def move_body(to_status: str) -> dict:
     body = {"status": to_status, "note": "矩阵测试"}
     if to_status in ("rejected", "withdrawn"):
         body["reason"] = "other"
+    if to_status == "interview":
+        body |= {
+            "interview_at": "2026-12-01T09:30:00+08:00",
+            "interview_place": "园区3号厂房二楼",
+            "interview_contact": "王主任 13912345678",
+        }
     return body
 
 

@@ -25,11 +25,11 @@ def _refused(response) -> bool:
 
 
 def _per_id() -> str:
-    return current_app.config.get("JOBMATCH_ACTIVATION_LIMIT_PER_ID", "5 per hour")
+    return current_app.config["JOBMATCH_ACTIVATION_LIMIT_PER_ID"]
 
 
 def _per_address() -> str:
-    return current_app.config.get("JOBMATCH_ACTIVATION_LIMIT_PER_ADDRESS", "20 per hour")
+    return current_app.config["JOBMATCH_ACTIVATION_LIMIT_PER_ADDRESS"]
 
 
 def _id_key() -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
-from jobmatch.applications import notices
+from jobmatch.applications import closing, notices
 from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.applications.workflow import (
     CORRECTION_ROLES,
@@ -176,14 +176,35 @@ def move_application(
     reason: str | None = None,
     note: str | None = None,
     correction: bool = False,
+    interview_at: datetime | None = None,
+    interview_place: str | None = None,
+    interview_contact: str | None = None,
 ) -> Application:
     """Move an application to ``status``: 404 unseen, 403 not the role's move, 409 not the
-    workflow's (or the post is full, or someone else moved it first)."""
+    workflow's (or the post is full, or someone else moved it first). A move to interview
+    records when, where and whom to ask for; a hire closes the resident's other open
+    applications (withdrawn, hired_elsewhere)."""
     application = get_application(user, application_id)
     from_status = application.status
     _check_move(user, from_status, status, correction)
 
     now = datetime.now(UTC)
+    if status == "hired":
+        # Hires of one resident queue here, before any of them moves: the first closes the
+        # resident's other open applications, and a hire racing it then finds its own closed.
+        db.session.execute(
+            select(Resident.id)
+            .where(Resident.id == application.resident_id)
+            .with_for_update(key_share=True)
+        )
+    values = {}
+    if status == "interview":
+        values = {
+            "interview_at": interview_at,
+            "interview_place": interview_place,
+            "interview_contact": interview_contact,
+            "interview_outcome": None,
+        }
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)
@@ -193,6 +214,7 @@ def move_application(
             note=note,
             hired_at=now if status == "hired" else None,
             updated_at=now,
+            **values,
         )
         .execution_options(synchronize_session=False)
     )
@@ -209,12 +231,6 @@ def move_application(
         if filled.rowcount != 1:
             db.session.rollback()
             raise Conflict("该岗位的空缺已全部招满，不能再录用。")
-        # Hires of one resident queue here, so that each sees the others when counting them.
-        db.session.execute(
-            select(Resident.id)
-            .where(Resident.id == application.resident_id)
-            .with_for_update(key_share=True)
-        )
     elif from_status == "hired":
         # A hire undone (say, the resident left during probation) frees its opening.
         db.session.execute(
@@ -240,6 +256,7 @@ def move_application(
     db.session.expire_all()
     messages = notices.on_move(application, from_status, user.role, correction)
     if status == "hired":
+        messages += closing.close_others_after_hire(application, now)
         messages += notices.on_hire(application)
     send(messages)
     db.session.commit()

@@ -9,13 +9,16 @@ So a resident asking to hire itself is refused for its role (403) whatever the s
 staff asking to hire from ``applied`` (skipping the interview) are refused by the workflow (409).
 A finished application (hired, rejected, withdrawn) has no ordinary move left; only an admin
 correction, with a written reason, moves it again (see ``CORRECTION_ROLES``).
+
+The table, with who moves what and why, is written out for people in docs/applications.md.
 """
 
 from jobmatch.applications.models import FINISHED_STATUSES
 
 # From each status, the statuses the ordinary workflow leads to.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "recommended": frozenset({"applied", "rejected", "withdrawn"}),
+    # A bureau referral: the resident takes it up (applied) or the firm invites them at once.
+    "recommended": frozenset({"applied", "interview", "rejected", "withdrawn"}),
     "applied": frozenset({"interview", "rejected", "withdrawn"}),
     "interview": frozenset({"hired", "rejected", "withdrawn"}),
     "hired": frozenset(),
@@ -26,12 +29,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # The statuses each role may move an application to. The firm is the owning firm (another
 # firm's application is not found at all). Staff record a referral being taken up ("applied")
 # and may record a withdrawal for a resident who phones the bureau rather than using the app;
-# the resident itself may only withdraw.
+# the resident itself accepts a referral (applied) or withdraws.
 ROLE_TARGETS: dict[str, frozenset[str]] = {
     "admin": frozenset({"applied", "interview", "hired", "rejected", "withdrawn"}),
     "staff": frozenset({"applied", "interview", "hired", "rejected", "withdrawn"}),
     "firm": frozenset({"interview", "hired", "rejected"}),
-    "resident": frozenset({"withdrawn"}),
+    "resident": frozenset({"applied", "withdrawn"}),
 }
 
 # Who may correct a finished application, moving it to any other status.
@@ -39,6 +42,12 @@ CORRECTION_ROLES = frozenset({"admin"})
 
 # Moves that need a reason code (the note is free text beside it).
 NEEDS_REASON = frozenset({"rejected", "withdrawn"})
+
+# An invitation to interview says when, where and whom to ask for: all three are needed.
+INTERVIEW_DETAILS = ("interview_at", "interview_place", "interview_contact")
+
+# Who records how an interview went (attended or no-show), on an application at interview.
+OUTCOME_ROLES = frozenset({"admin", "staff", "firm"})
 
 # Who opens an application, and the status it opens with.
 OPENING_STATUS: dict[str, str] = {

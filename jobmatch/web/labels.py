@@ -19,8 +19,11 @@ REASON = {
     "wage": "工资不合适",
     "distance": "路程太远",
     "shift": "班次不合适",
+    "hired_elsewhere": "已在别处录用",
+    "stale": "长期无进展",
     "other": "其他原因",
 }
+INTERVIEW_OUTCOME = {"attended": "已参加面试", "no_show": "未到场"}
 ENROLLMENT_STATUS = {"enrolled": "在培", "completed": "已结业", "dropped": "已退出"}
 COHORT_MODE = {"classroom": "集中培训", "on_the_job": "驻企跟班"}
 GROUP = {
@@ -76,6 +79,7 @@ def register(app) -> None:
         "post_status": POST_STATUS,
         "application_status": APPLICATION_STATUS,
         "reason": REASON,
+        "interview_outcome": INTERVIEW_OUTCOME,
         "enrollment_status": ENROLLMENT_STATUS,
         "cohort_mode": COHORT_MODE,
         "group": GROUP,
