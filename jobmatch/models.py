@@ -6,7 +6,7 @@ from jobmatch.audit.models import AuditEntry
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.firms.models import Firm
-from jobmatch.matching.models import MatchingChange
+from jobmatch.matching.models import AllocationPlan, MatchingChange
 from jobmatch.notifications.models import Notification
 from jobmatch.orders.models import Delivery, MaterialIssue, Order
 from jobmatch.posts.models import Post, post_certificates, post_skills
@@ -24,6 +24,7 @@ from jobmatch.training.models import (
 
 __all__ = [
     "ActivationCode",
+    "AllocationPlan",
     "Application",
     "ApplicationEvent",
     "Assessment",

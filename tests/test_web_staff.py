@@ -203,27 +203,49 @@ def test_referring_a_resident_found_by_name(client, staff_user):
     assert application.status == "recommended"
 
 
-def test_a_batch_allocation_proposes_referrals(client, staff_user):
+def _plan_page(client, response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+
+
+def test_a_batch_allocation_proposes_referrals_and_keeps_the_plan(client, staff_user):
     post = make_post(title="缝纫工", openings=2)
-    people = [make_resident(name=f"求职者{i}") for i in range(3)]
+    other = make_post(title="包装工", openings=1)
+    people = [make_resident(name=f"求职者{i}") for i in range(4)]
     response = post_form(client, "/staff/allocate", {"multiple": "1"})
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    page = _plan_page(client, response)
+    plan_url = response.headers["Location"]
     assert f'class="panel allocation" data-post-id="{post.id}"' in page
     proposed = [int(n) for n in re.findall(r'<li data-resident-id="(\d+)"', page)]
-    assert len(proposed) == 2 and set(proposed) <= {p.id for p in people}
+    assert len(proposed) == 3 and set(proposed) <= {p.id for p in people}
+    assert 'class="reasons"' in page  # each proposed pair says why
     assert db.session.scalar(select(func.count(Application.id))) == 0  # only a proposal
 
+    plan_id = re.search(r"plan=(\d+)", plan_url).group(1)
     response = post_form(
-        client,
-        "/staff/refer/batch",
-        {"post_id": str(post.id), "resident_id": [str(n) for n in proposed]},
-        token_from="/staff/allocate",
+        client, f"/staff/allocate/{plan_id}/refer", {"post_id": str(post.id)}, token_from=plan_url
     )
-    assert response.status_code == 302
+    page = _plan_page(client, response)
     referred = db.session.scalars(select(Application)).all()
-    assert sorted(a.resident_id for a in referred) == sorted(proposed)
+    assert len(referred) == 2 and {a.post_id for a in referred} == {post.id}
     assert {a.status for a in referred} == {"recommended"}
+    # The plan is still on the page, the referred marked, the other post still to refer.
+    assert page.count("已推荐</span>") == 2
+    assert f'data-post-id="{other.id}"' in page and 'data-action="refer-all"' in page
+
+    response = post_form(client, f"/staff/allocate/{plan_id}/refer", {}, token_from=plan_url)
+    page = _plan_page(client, response)
+    assert db.session.scalar(select(func.count(Application.id))) == 3
+    assert "已全部推荐" in page and 'data-action="refer-all"' not in page
+
+
+def test_the_plan_never_proposes_a_pair_that_already_has_an_application(client, staff_user):
+    post = make_post(title="缝纫工", openings=1)
+    applied, fresh = make_resident(name="已报名"), make_resident(name="新人")
+    make_application(applied, post, "rejected")
+    page = _plan_page(client, post_form(client, "/staff/allocate", {"multiple": "2"}))
+    proposed = {int(n) for n in re.findall(r'<li data-resident-id="(\d+)"', page)}
+    assert proposed == {fresh.id}
 
 
 def test_a_bad_allocation_setting_is_told(client, staff_user):

@@ -1,6 +1,6 @@
 """Accounts people can get (activation codes, server-side web sessions, a session version for
-tokens, account actions in the audit log) and interviews on applications, with the reasons a
-hire elsewhere and a long silence close an application for.
+tokens, account actions in the audit log); interviews on applications, with the reasons a hire
+elsewhere and a long silence close an application for; allocation plans kept for referring.
 
 Revision ID: cd9341994c45
 Revises: 2834d5a37ff5
@@ -26,6 +26,20 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table(
+        "allocation_plans",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_allocation_plans_user_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_allocation_plans")),
+    )
     op.create_table(
         "activation_codes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -132,3 +146,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_activation_codes_user_id"))
 
     op.drop_table("activation_codes")
+    op.drop_table("allocation_plans")
