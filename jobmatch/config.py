@@ -1,5 +1,6 @@
 """Settings: defaults here, then the environment, then the dict given to create_app."""
 
+import json
 import os
 from pathlib import Path
 
@@ -40,6 +41,17 @@ class Defaults:
     # shared by the API and the /activate page.
     JOBMATCH_ACTIVATION_LIMIT_PER_ID = "5 per hour"
     JOBMATCH_ACTIVATION_LIMIT_PER_ADDRESS = "20 per hour"
+
+    # Notices go to the in-app inbox; add "sms" (JOBMATCH_NOTIFICATION_CHANNELS=in_app,sms)
+    # and a provider URL to text them too: only kinds with a template id are texted (e.g.
+    # {"application_status": "SMS_100", "account_code": "SMS_101"}). See notifications/sms.py.
+    JOBMATCH_NOTIFICATION_CHANNELS = ("in_app",)
+    JOBMATCH_SMS_URL: str | None = None
+    JOBMATCH_SMS_KEY: str | None = None
+    JOBMATCH_SMS_TEMPLATES: dict = {}
+    JOBMATCH_SMS_ATTEMPTS = 4
+    JOBMATCH_SMS_BACKOFF_SECONDS = 2.0
+    JOBMATCH_SMS_TIMEOUT_SECONDS = 5.0
 
     # Training: completing needs this share of the cohort's hours attended, and a pass needs
     # both assessment scores at or above the pass mark.
@@ -98,6 +110,8 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "JOBMATCH_STALE_DAYS": "JOBMATCH_STALE_DAYS",
+    "JOBMATCH_SMS_URL": "JOBMATCH_SMS_URL",
+    "JOBMATCH_SMS_KEY": "JOBMATCH_SMS_KEY",
 }
 
 
@@ -106,4 +120,10 @@ def settings_from_environment(environ: os._Environ | dict | None = None) -> dict
     settings = {key: environ[var] for var, key in ENVIRONMENT_SETTINGS.items() if environ.get(var)}
     if environ.get("JOBMATCH_SECURE_COOKIES") == "1":
         settings["SESSION_COOKIE_SECURE"] = True
+    if environ.get("JOBMATCH_NOTIFICATION_CHANNELS"):
+        channels = environ["JOBMATCH_NOTIFICATION_CHANNELS"].split(",")
+        settings["JOBMATCH_NOTIFICATION_CHANNELS"] = tuple(c.strip() for c in channels if c.strip())
+    if environ.get("JOBMATCH_SMS_TEMPLATES"):
+        # A JSON object: notice kind -> the provider's template id.
+        settings["JOBMATCH_SMS_TEMPLATES"] = json.loads(environ["JOBMATCH_SMS_TEMPLATES"])
     return settings
