@@ -9,6 +9,7 @@ from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.communities import service as communities
 from jobmatch.education import EDUCATION_NAMES_ZH
 from jobmatch.errors import DomainError
+from jobmatch.firms import service as firms
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching import plans
 from jobmatch.matching.schemas import AllocateIn
@@ -142,7 +143,14 @@ def staff_allocate(user):
         if request.form.get("multiple", "").strip():
             raw = request.form["multiple"].strip()
             values["multiple"] = int(raw) if raw.isdigit() else raw
-        data, errors = load(AllocateIn(), values)
+        firm_id = request.form.get("firm_id", "")
+        if firm_id.isdigit():
+            # Only this firm's open posts (a firm asking the bureau for candidates).
+            found, _ = posts.list_posts({"firm_id": int(firm_id), "status": "open"}, 1, ALL_OPEN)
+            values["post_ids"] = [post.id for post in found if post.openings_left > 0]
+            if not values["post_ids"]:
+                errors = {"firm_id": ["这家企业没有还缺人的岗位。"]}
+        data, errors = load(AllocateIn(), values) if not errors else (None, errors)
         if data is not None:
             try:
                 proposed = allocation.allocate(
@@ -172,7 +180,13 @@ def staff_allocate(user):
         titles = {p.id: p for p in posts.list_posts({}, 1, ALL_OPEN)[0] if p.id in ids}
         names = people.cards({rid for item in plan["posts"] for rid in item["resident_ids"]})
     return render_template(
-        "staff_allocate.html", plan=plan, done=done, errors=errors, posts=titles, people=names
+        "staff_allocate.html",
+        plan=plan,
+        done=done,
+        errors=errors,
+        posts=titles,
+        people=names,
+        firm_options=[(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]],
     )
 
 

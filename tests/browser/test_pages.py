@@ -71,6 +71,10 @@ def test_a_resident_applies_and_the_firm_moves_it_to_interview(tab, second_tab, 
     card = firm_tab.page.locator(f"article.application[data-resident-id='{people.resident_id}']")
     assert "李秀英" in card.inner_text() and "已报名" in card.inner_text()
     look(firm_tab, "06-firm")
+    card.locator("details[data-invite] summary").click()
+    card.locator("input[name=interview_at]").fill("2026-12-02T14:00")
+    card.locator("input[name=interview_place]").fill("巧手箱包厂门卫室")
+    card.locator("input[name=interview_contact]").fill("刘主管 13900002222")
     with firm_tab.page.expect_navigation():
         card.locator("button[data-move='interview']").click()
     assert "已改为“待面试”" in firm_tab.page.inner_text("main")
