@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from jobmatch.accounts.models import User
 from jobmatch.extensions import db
-from tests.factories import make_firm, make_resident
+from tests.factories import make_firm, make_quick_user, make_resident
 from tests.web_helpers import PASSWORD, csrf_token, post_form, sign_in, signed_in
 
 CODE_ON_SLIP = re.compile(r'data-code="([A-Z0-9]{8})"')
@@ -144,3 +144,20 @@ def test_the_login_page_leads_to_activation(client):
     assert 'href="/activate"' in page
     assert "csrf_token" in client.get("/activate").get_data(as_text=True)
     assert csrf_token(client, "/activate")
+
+
+def test_residents_registered_lately_get_their_slips_in_one_go(client):
+    waiting = [make_resident(name=f"新登记{i}") for i in range(3)]
+    has_one = make_resident(name="已有账号")
+    make_quick_user("resident", resident_id=has_one.id)
+    signed_in(client, "staff")
+    page = client.get("/staff/logins").get_data(as_text=True)
+    listed = {int(n) for n in re.findall(r'data-resident-id="(\d+)"', page)}
+    assert {r.id for r in waiting} <= listed and has_one.id not in listed
+    chosen = [str(r.id) for r in waiting[:2]]
+    slips = post_form(client, "/staff/logins", {"resident_id": chosen})
+    codes = CODE_ON_SLIP.findall(slips.get_data(as_text=True))
+    assert len(codes) == 2 and len(set(codes)) == 2
+    again = client.get("/staff/logins").get_data(as_text=True)
+    assert f'data-resident-id="{waiting[2].id}"' in again
+    assert f'data-resident-id="{waiting[0].id}"' not in again

@@ -203,3 +203,30 @@ def list_users(actor: User, filters: dict, *, page: int, page_size: int) -> tupl
 
 def resident_account(resident_id: int) -> User | None:
     return db.session.scalar(select(User).where(User.resident_id == resident_id))
+
+
+def residents_awaiting_login(actor: User, since: datetime, limit: int = 200) -> list[Resident]:
+    """Residents registered since ``since`` (one by one or by a roster) without an account,
+    newest first: the clerk's list for handing out slips after an import."""
+    if actor.role not in STAFF_ROLES:
+        raise Forbidden("只有人社局经办人可以为居民开通登录。")
+    has_account = select(User.resident_id).where(User.resident_id.is_not(None))
+    return list(
+        db.session.scalars(
+            select(Resident)
+            .where(Resident.created_at >= since, Resident.id.not_in(has_account))
+            .order_by(Resident.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def issue_resident_logins(actor: User, resident_ids: list[int]) -> list[IssuedCode]:
+    """Issue a login for each resident still without one; each stands alone."""
+    issued = []
+    for resident_id in resident_ids:
+        try:
+            issued.append(issue_resident_login(actor, resident_id))
+        except Conflict:
+            continue  # given an account meanwhile: its slip was printed then
+    return issued

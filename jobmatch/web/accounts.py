@@ -1,6 +1,8 @@
 """Account pages: activating with a code, the slip a clerk prints, managing accounts, and a
 user's own password."""
 
+from datetime import UTC, datetime, timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts import activation, management
@@ -16,6 +18,8 @@ from jobmatch.web.forms import domain_errors, load
 from jobmatch.web.session import home_for, page_for, safe_next, sign_in, web_user
 
 USERS_SHOWN = 50
+# How far back the list of residents awaiting a login reaches.
+RECENT_DAYS = 7
 
 
 def _matching_passwords(form, errors: dict, first: str, second: str) -> None:
@@ -55,8 +59,27 @@ def _slip(issued, holder_name: str, masked_id: str):
         issued=issued,
         holder_name=holder_name,
         masked_id=masked_id,
-        grouped_code=f"{issued.code[:4]} {issued.code[4:]}",
         activate_url=url_for("web.activate", _external=True),
+    )
+
+
+@blp.route("/staff/logins", methods=["GET", "POST"])
+@page_for(*STAFF_ROLES)
+def staff_logins(user):
+    """Logins for the residents registered lately (by hand or by a roster) without one."""
+    if request.method == "POST":
+        chosen = [int(v) for v in request.form.getlist("resident_id") if v.isdigit()]
+        issued = management.issue_resident_logins(user, chosen)
+        return render_template(
+            "account_slips.html",
+            slips=[(item, *_holder(item.user)) for item in issued],
+            activate_url=url_for("web.activate", _external=True),
+        )
+    since = datetime.now(UTC) - timedelta(days=RECENT_DAYS)
+    return render_template(
+        "staff_logins.html",
+        residents=management.residents_awaiting_login(user, since),
+        days=RECENT_DAYS,
     )
 
 
