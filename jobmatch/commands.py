@@ -6,6 +6,7 @@ from flask import Flask
 def register_commands(app: Flask) -> None:
     from jobmatch.accounts.commands import register as register_accounts
     from jobmatch.applications.commands import register as register_applications
+    from jobmatch.jobs.commands import register as register_jobs
     from jobmatch.matching.commands import register as register_matching
     from jobmatch.notifications.commands import register as register_notifications
     from jobmatch.seed.commands import register as register_seed
@@ -15,3 +16,4 @@ def register_commands(app: Flask) -> None:
     register_applications(app)
     register_matching(app)
     register_seed(app)
+    register_jobs(app)

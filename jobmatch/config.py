@@ -25,14 +25,31 @@ class Defaults:
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     JSON_AS_ASCII = False
-    # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
+    # Login throttling (jobmatch/accounts/throttle.py): failures a window per username and
+    # per address. Counted in RATELIMIT_STORAGE_URI: memory:// counts per process; REDIS_URL,
+    # when set, replaces that default so that every worker counts together.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "jobmatch"
+    JOBMATCH_LOGIN_LIMIT_PER_USERNAME = "5 per minute"
+    JOBMATCH_LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
     # The web pages' session cookie: never sent by another site's forms or scripts. Behind
     # HTTPS in production set SESSION_COOKIE_SECURE as well (JOBMATCH_SECURE_COOKIES=1).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis (optional): the background job queue, and the login limits' shared store.
+    REDIS_URL: str | None = None
+    # Background jobs (jobmatch/jobs): the RQ queue's name; whether a job runs inline when no
+    # worker listens (rather than wait for one); retries of a failed job and the back-off
+    # before each, in seconds; how long one run may take; how long RQ keeps its own record.
+    JOBS_QUEUE = "jobmatch"
+    JOBS_INLINE_WITHOUT_WORKER = True
+    JOBS_RETRY_MAX = 3
+    JOBS_RETRY_INTERVALS = [10, 60, 300]
+    JOBS_TIMEOUT_SECONDS = 3600
+    JOBS_REDIS_TTL_SECONDS = 7 * 24 * 3600
+    JOBS_LOG_LEVEL = "INFO"
 
     # Applications nothing has moved for this many days are closed (reason stale) by the
     # daily `flask --app jobmatch close-stale`.
@@ -109,6 +126,8 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "JOBMATCH_JOBS_QUEUE": "JOBS_QUEUE",
     "JOBMATCH_STALE_DAYS": "JOBMATCH_STALE_DAYS",
     "JOBMATCH_SMS_URL": "JOBMATCH_SMS_URL",
     "JOBMATCH_SMS_KEY": "JOBMATCH_SMS_KEY",

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import ActivationCode, User
 from jobmatch.accounts.sessions import end_every_session
 from jobmatch.audit.service import record_account
@@ -60,12 +61,12 @@ def new_code(user: User, issued_by: User) -> tuple[str, ActivationCode]:
 def identity_tail(user: User) -> str | None:
     """The last six characters the holder proves they know: of the resident's ID number, or
     of the firm's credit code; None for staff accounts, which are not activated by code."""
-    if user.role == "resident" and user.resident_id is not None:
+    if user.role == Role.RESIDENT and user.resident_id is not None:
         number = db.session.scalar(
             select(Resident.id_number).where(Resident.id == user.resident_id)
         )
         return number[-6:].upper() if number else None
-    if user.role == "firm" and user.firm_id is not None:
+    if user.role == Role.FIRM and user.firm_id is not None:
         code = db.session.scalar(select(Firm.credit_code).where(Firm.id == user.firm_id))
         return code[-6:].upper() if code else None
     return None

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jobmatch.accounts import activation
 from jobmatch.accounts.auth import STAFF_ROLES, authenticate
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.accounts.service import USERNAME_PATTERN
 from jobmatch.accounts.sessions import end_every_session
@@ -26,7 +27,7 @@ from jobmatch.residents.models import Resident
 
 # Accounts whose login staff may reset; an admin may reset these too. Staff and admin
 # accounts have no ID number to activate with: they are made on the command line.
-RESETTABLE_ROLES = ("resident", "firm")
+RESETTABLE_ROLES = (Role.RESIDENT, Role.FIRM)
 
 
 @dataclass
@@ -90,7 +91,9 @@ def issue_resident_login(actor: User, resident_id: int) -> IssuedCode:
     existing = db.session.scalar(select(User).where(User.resident_id == resident_id))
     if existing is not None:
         raise Conflict("该居民已有账号；忘记密码请用“重置登录”。", {"user_id": [str(existing.id)]})
-    user = User(username=_resident_username(resident_id), role="resident", resident_id=resident_id)
+    user = User(
+        username=_resident_username(resident_id), role=Role.RESIDENT, resident_id=resident_id
+    )
     user.set_unusable_password()
     db.session.add(user)
     try:
@@ -103,7 +106,7 @@ def issue_resident_login(actor: User, resident_id: int) -> IssuedCode:
 
 def create_firm_user(actor: User, firm_id: int, username: str) -> IssuedCode:
     """An admin makes a login for a firm, handed over as a code like a resident's."""
-    if actor.role != "admin":
+    if actor.role != Role.ADMIN:
         raise Forbidden("只有管理员可以开通企业账号。")
     errors = {}
     if db.session.get(Firm, firm_id) is None:
@@ -114,7 +117,7 @@ def create_firm_user(actor: User, firm_id: int, username: str) -> IssuedCode:
         raise Invalid("账号信息有误。", errors)
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise Conflict(f"用户名“{username}”已被使用。", {"username": ["已被使用。"]})
-    user = User(username=username, role="firm", firm_id=firm_id)
+    user = User(username=username, role=Role.FIRM, firm_id=firm_id)
     user.set_unusable_password()
     db.session.add(user)
     try:
@@ -139,7 +142,7 @@ def reset_login(actor: User, user_id: int) -> IssuedCode:
     """A new code; the old password, every token and every page session end now."""
     user = get_user(actor, user_id)
     if user.role not in RESETTABLE_ROLES:
-        if actor.role != "admin":
+        if actor.role != Role.ADMIN:
             raise Forbidden("经办人只能重置居民和企业账号。")
         raise Conflict("经办人和管理员账号没有身份证号可供激活，请用命令行 create-user 重建。")
     if not user.is_active:
@@ -151,7 +154,7 @@ def reset_login(actor: User, user_id: int) -> IssuedCode:
 
 def set_active(actor: User, user_id: int, is_active: bool) -> User:
     """An admin disables an account (ending its sessions at once) or enables it again."""
-    if actor.role != "admin":
+    if actor.role != Role.ADMIN:
         raise Forbidden("只有管理员可以停用或启用账号。")
     user = get_user(actor, user_id)
     if user.id == actor.id and not is_active:

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts import management
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.schemas import (
     FirmUserCreate,
     IssuedCodeOut,
@@ -64,7 +65,7 @@ class Users(MethodView):
         blp,
         409,
         422,
-        roles=("admin",),
+        roles=(Role.ADMIN,),
         descriptions={403: "Not an admin", 409: "The username is taken"},
     )
     @blp.arguments(FirmUserCreate)
@@ -82,7 +83,7 @@ class UserItem(MethodView):
         404,
         409,
         422,
-        roles=("admin",),
+        roles=(Role.ADMIN,),
         descriptions={403: "Not an admin", 409: "An admin disabling itself"},
     )
     @blp.arguments(UserPatch)

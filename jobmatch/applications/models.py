@@ -11,30 +11,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from jobmatch.applications.enums import ApplicationStatus, InterviewOutcome, Reason
 from jobmatch.database import Timestamps, UtcDateTime
 from jobmatch.extensions import db
 from jobmatch.posts.models import Post, _in
 
-APPLICATION_STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
-# Statuses after which only an admin correction moves an application again.
-FINISHED_STATUSES = ("hired", "rejected", "withdrawn")
-REASONS = (
-    "in_training",
-    "no_show",
-    "skills",
-    "wage",
-    "distance",
-    "shift",
-    "hired_elsewhere",
-    "stale",
-    "other",
-)
-# Reasons the system writes itself (a hire elsewhere, the daily check): never picked by hand.
-SYSTEM_REASONS = ("hired_elsewhere", "stale")
-# Statuses still moving: a hire elsewhere or a long silence closes them.
-OPEN_STATUSES = ("recommended", "applied", "interview")
-# What the firm records of an interview it held.
-INTERVIEW_OUTCOMES = ("attended", "no_show")
+APPLICATION_STATUSES = ApplicationStatus.values()
+REASONS = Reason.values()
+INTERVIEW_OUTCOMES = InterviewOutcome.values()
 
 
 class Application(Timestamps, db.Model):

@@ -2,16 +2,14 @@
 
 from sqlalchemy import func, select
 
+from jobmatch.accounts.enums import Role
+from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
 from jobmatch.extensions import db
 from jobmatch.notifications.senders import Message
 from jobmatch.notifications.service import to_firm, to_resident, to_staff
 from jobmatch.residents.models import Resident
 from jobmatch.web.blueprint import local_time
-from jobmatch.web.labels import APPLICATION_STATUS, REASON
-
-STATUS_LABELS = APPLICATION_STATUS
-REASON_LABELS = REASON
 
 
 def _link(application: Application) -> str:
@@ -42,16 +40,20 @@ def on_move(
     """The resident learns of every move it did not make itself; the firm of a withdrawal."""
     post = application.post
     to_status = application.status
-    label = STATUS_LABELS[to_status]
+    label = ApplicationStatus(to_status).label
     if application.reason:
-        label += f"（{REASON_LABELS[application.reason]}）"
+        label += f"（{Reason(application.reason).label}）"
     text = f"您在{post.firm.name}“{post.title}”的申请状态：{label}。"
-    if to_status == "interview" and not correction:
+    if to_status == ApplicationStatus.INTERVIEW and not correction:
         text += (
             f"面试时间：{local_time(application.interview_at)}，"
             f"地点：{application.interview_place}，联系人：{application.interview_contact}。"
         )
-    elif to_status == "applied" and from_status == "recommended" and actor_role == "resident":
+    elif (
+        to_status == ApplicationStatus.APPLIED
+        and from_status == ApplicationStatus.RECOMMENDED
+        and actor_role == Role.RESIDENT
+    ):
         # The resident took the referral up: the firm hears of it.
         return to_firm(
             post.firm_id,
@@ -62,15 +64,15 @@ def on_move(
     if correction:
         text = f"人社局更正了您在{post.firm.name}“{post.title}”的申请状态：{label}。"
     messages = []
-    if actor_role != "resident":
+    if actor_role != Role.RESIDENT:
         messages += to_resident(
             application.resident_id, "application_status", text, _link(application)
         )
-    if to_status == "withdrawn" and not correction:
+    if to_status == ApplicationStatus.WITHDRAWN and not correction:
         messages += to_firm(
             post.firm_id,
             "application_withdrawn",
-            f"申请人已撤回对岗位“{post.title}”的申请（{REASON_LABELS[application.reason]}）。",
+            f"申请人已撤回对岗位“{post.title}”的申请（{Reason(application.reason).label}）。",
             _link(application),
         )
     return messages
@@ -81,7 +83,10 @@ def on_hire(application: Application) -> list[Message]:
     hires = db.session.scalar(
         select(func.count())
         .select_from(Application)
-        .where(Application.resident_id == application.resident_id, Application.status == "hired")
+        .where(
+            Application.resident_id == application.resident_id,
+            Application.status == ApplicationStatus.HIRED,
+        )
     )
     if hires < 2:
         return []
@@ -97,8 +102,8 @@ def on_hire(application: Application) -> list[Message]:
 def on_closed(application: Application, tell_resident: bool = True) -> list[Message]:
     """The firm (and, for a stale one, the resident) learn the system closed an application."""
     post = application.post
-    reason = REASON_LABELS[application.reason]
-    if application.reason == "hired_elsewhere":
+    reason = Reason(application.reason).label
+    if application.reason == Reason.HIRED_ELSEWHERE:
         firm_text = f"申请人已在其他岗位被录用，对岗位“{post.title}”的申请已自动撤回。"
     else:
         firm_text = f"岗位“{post.title}”的一份申请长期没有进展，已自动关闭（{reason}）。"

@@ -9,7 +9,7 @@ from jobmatch.applications.schemas import (
     ApplicationMove,
     ApplicationOut,
     ApplicationQuery,
-    InterviewOutcome,
+    InterviewOutcomeIn,
 )
 
 blp = Blueprint(
@@ -99,7 +99,7 @@ class ApplicationInterviewOutcome(MethodView):
             409: "The application is not at interview",
         },
     )
-    @blp.arguments(InterviewOutcome)
+    @blp.arguments(InterviewOutcomeIn)
     @blp.response(200, ApplicationOut)
     def post(self, data, application_id):
         """Record that the resident attended the interview or did not show (the status stays

@@ -2,6 +2,7 @@ from datetime import timedelta, timezone
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import APPLICATION_STATUSES, INTERVIEW_OUTCOMES, REASONS
 from jobmatch.applications.workflow import INTERVIEW_DETAILS, NEEDS_REASON
 from jobmatch.schemas import InputSchema, Text
@@ -61,17 +62,17 @@ class ApplicationMove(InputSchema):
         if data.get("correction") and not (data.get("note") or "").strip():
             raise ValidationError("更正时必须在备注中写明理由。", "note")
         given = [name for name in INTERVIEW_DETAILS if data.get(name)]
-        if status == "interview" and not data.get("correction"):
+        if status == ApplicationStatus.INTERVIEW and not data.get("correction"):
             missing = {
                 name: ["安排面试时必须填写。"] for name in INTERVIEW_DETAILS if name not in given
             }
             if missing:
                 raise ValidationError(missing)
-        elif given and status != "interview":
+        elif given and status != ApplicationStatus.INTERVIEW:
             raise ValidationError({name: ["只有安排面试时才填写。"] for name in given})
 
 
-class InterviewOutcome(InputSchema):
+class InterviewOutcomeIn(InputSchema):
     outcome = fields.String(
         required=True,
         validate=validate.OneOf(INTERVIEW_OUTCOMES, error="结果必须是以下之一：{choices}。"),

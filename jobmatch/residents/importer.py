@@ -17,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
+from jobmatch.education import Education
 from jobmatch.errors import Conflict, Invalid
 from jobmatch.extensions import db
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.roster_files import read_roster
 from jobmatch.residents.roster_rows import Catalogues, RosterRow, clean_row, find_header
@@ -110,12 +112,12 @@ def _save(rows: list[RosterRow]) -> tuple[int, int]:
 
 def _insert_residents(rows: list[RosterRow], now) -> None:
     defaults = {
-        "education": "other",
+        "education": Education.OTHER,
         "community_id": None,
         "desired_wage": None,
-        "shift_preference": "any",
+        "shift_preference": ShiftPreference.ANY,
         "max_commute_km": None,
-        "employment_status": "unemployed",
+        "employment_status": EmploymentStatus.UNEMPLOYED,
     }
     params = [
         {

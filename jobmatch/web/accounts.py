@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts import activation, management
 from jobmatch.accounts.auth import STAFF_ROLES
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.limits import activation_limits, mark_refused
 from jobmatch.accounts.models import ROLES
 from jobmatch.accounts.schemas import ActivateRequest, PasswordChange
@@ -137,7 +138,7 @@ def staff_accounts(user):
 
 
 @blp.post("/staff/accounts/firm-user")
-@page_for("admin")
+@page_for(Role.ADMIN)
 def staff_create_firm_user(user):
     """An admin opens a login for a firm; the slip carries its code."""
     firm_id = request.form.get("firm_id", "")
@@ -152,7 +153,7 @@ def staff_create_firm_user(user):
 
 
 @blp.post("/staff/users/<int:user_id>/active")
-@page_for("admin")
+@page_for(Role.ADMIN)
 def staff_set_active(user, user_id: int):
     """Disable an account (its sessions end at once) or enable it."""
     wanted = request.form.get("is_active") == "1"

@@ -3,12 +3,14 @@ own page (for a signed-in resident, with the way from home and their application
 
 from flask import render_template, request
 
+from jobmatch.accounts.enums import Role
 from jobmatch.applications import service as applications
 from jobmatch.catalogue import service as catalogue
 from jobmatch.errors import Invalid
 from jobmatch.firms import service as firms
 from jobmatch.posts import service as posts
 from jobmatch.posts.commute import commute_to
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import SHIFTS
 from jobmatch.posts.schemas import PostFilters
 from jobmatch.residents import service as residents
@@ -34,7 +36,9 @@ def index():
     if not errors:
         try:
             found, _ = posts.list_posts(
-                {**filters, "status": "open", "shift": shift, "wage_min": wage}, 1, ALL_OPEN
+                {**filters, "status": PostStatus.OPEN, "shift": shift, "wage_min": wage},
+                1,
+                ALL_OPEN,
             )
         except Invalid as error:
             errors = domain_errors(error)
@@ -90,7 +94,7 @@ def post_page(post_id: int):
     post = posts.get_post(post_id)
     user = web_user()
     commute, application = None, None
-    if user is not None and user.role == "resident":
+    if user is not None and user.role == Role.RESIDENT:
         commute = commute_to(residents.load_resident(user.resident_id), post.firm)
         mine, _ = applications.list_applications(user, {"post_id": post.id}, page=1, page_size=1)
         application = mine[0] if mine else None

@@ -7,21 +7,21 @@ from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.communities import service as communities
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.errors import DomainError
 from jobmatch.firms import service as firms
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching import plans
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
+from jobmatch.posts.enums import PostStatus
 from jobmatch.residents import importer
 from jobmatch.residents import service as residents
-from jobmatch.residents.models import PRIORITY_GROUPS
+from jobmatch.residents.enums import PriorityGroup, ShiftPreference
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import GROUP, SHIFT_PREFERENCE
 from jobmatch.web.session import page_for
 
 ALL_OPEN = 10_000
@@ -52,11 +52,11 @@ def staff_resident_new(user):
         "staff_resident_form.html",
         form=form,
         errors=errors,
-        education_options=list(EDUCATION_NAMES_ZH.items()),
+        education_options=list(Education.labels().items()),
         community_options=_communities(),
         skill_options=people.skill_options(),
-        group_options=[(group, GROUP[group]) for group in PRIORITY_GROUPS],
-        shift_options=list(SHIFT_PREFERENCE.items()),
+        group_options=list(PriorityGroup.labels().items()),
+        shift_options=list(ShiftPreference.labels().items()),
     )
 
 
@@ -96,7 +96,7 @@ def staff_refer(user):
             matches = people.matches_for(user, int(resident_id))
         except DomainError as error:
             errors = domain_errors(error)
-    open_posts = posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0] if chosen else []
+    open_posts = posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0] if chosen else []
     return render_template(
         "staff_refer.html",
         query=query,
