@@ -325,3 +325,21 @@ def test_the_activation_page_counts_against_the_same_limit(limited_app):
         )
         assert page.status_code == 200
     assert activate(client, last6, body["code"]).status_code == 429
+
+
+def test_the_account_operations_are_in_the_openapi_document(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    documented = {
+        ("post", "/api/residents/{resident_id}/login"),
+        ("post", "/api/users/{user_id}/reset"),
+        ("patch", "/api/users/{user_id}"),
+        ("get", "/api/users"),
+        ("post", "/api/users"),
+        ("post", "/api/auth/activate"),
+        ("post", "/api/auth/password"),
+        ("post", "/api/applications/{application_id}/interview-outcome"),
+    }
+    for method, path in documented:
+        operation = paths[path][method]
+        assert operation["summary"] and operation["responses"]
+    assert "429" in paths["/api/auth/activate"]["post"]["responses"]
