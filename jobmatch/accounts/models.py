@@ -6,9 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobmatch.accounts.enums import Role
-from jobmatch.database import Timestamps, UtcDateTime, utcnow
+from jobmatch.database import Timestamps, UtcDateTime, one_of, utcnow
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
 
 ROLES = Role.values()
 
@@ -16,7 +15,7 @@ ROLES = Role.values()
 class User(Timestamps, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint(
             f"role <> '{Role.FIRM.value}' OR firm_id IS NOT NULL", name="firm_user_has_firm"
         ),

@@ -1,9 +1,25 @@
-"""`flask --app jobmatch close-stale`: the daily check that closes idle applications."""
+"""The applications' daily checks, run by cron: `flask --app jobmatch notify-unfilled` and
+`flask --app jobmatch close-stale`."""
 
 import click
 from flask import Flask, current_app
 
 from jobmatch.applications.closing import close_stale
+from jobmatch.applications.hiring import notify_unfilled_posts
+
+
+@click.command("notify-unfilled")
+@click.option(
+    "--min-age-days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Only posts listed at least this many days ago.",
+)
+def notify_unfilled(min_age_days: int) -> None:
+    """Tell staff of open posts with openings left and nobody recommended or applying."""
+    flagged = notify_unfilled_posts(min_age_days=min_age_days)
+    click.echo(f"flagged {len(flagged)} post(s): {', '.join(map(str, flagged)) or '-'}")
 
 
 @click.command("close-stale")
@@ -21,4 +37,5 @@ def close_stale_command(days: int | None) -> None:
 
 
 def register(app: Flask) -> None:
+    app.cli.add_command(notify_unfilled)
     app.cli.add_command(close_stale_command)

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from jobmatch import clock
 from jobmatch.accounts.enums import Role
 from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
@@ -9,7 +10,6 @@ from jobmatch.extensions import db
 from jobmatch.notifications.senders import Message
 from jobmatch.notifications.service import to_firm, to_resident, to_staff
 from jobmatch.residents.models import Resident
-from jobmatch.web.blueprint import local_time
 
 
 def _link(application: Application) -> str:
@@ -46,7 +46,7 @@ def on_move(
     text = f"您在{post.firm.name}“{post.title}”的申请状态：{label}。"
     if to_status == ApplicationStatus.INTERVIEW and not correction:
         text += (
-            f"面试时间：{local_time(application.interview_at)}，"
+            f"面试时间：{application.interview_at.astimezone(clock.CHINA):%Y-%m-%d %H:%M}，"
             f"地点：{application.interview_place}，联系人：{application.interview_contact}。"
         )
     elif (

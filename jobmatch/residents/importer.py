@@ -8,12 +8,12 @@ inserts and updates sent as executemany batches.
 """
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
@@ -34,7 +34,7 @@ def import_roster(actor: User, filename: str, data: bytes) -> dict[str, Any]:
     columns = find_header(rows)
     catalogues = Catalogues()
     hasher = cipher()
-    today = date.today()
+    today = clock.today()
     valid: list[RosterRow] = []
     rejected: list[dict[str, Any]] = []
     first_row_of: dict[str, int] = {}

@@ -1,9 +1,7 @@
 """Residents API: registration, reads and changes with masking, import and export."""
 
-import io
 from functools import partial
 
-from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,6 +19,7 @@ from jobmatch.residents.schemas import (
     RosterExportArgs,
     RosterUpload,
 )
+from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
 
 blp = Blueprint(
     "residents",
@@ -118,16 +117,11 @@ class RosterExport(MethodView):
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
-        content_type=roster_export.XLSX_MIMETYPE,
+        content_type=XLSX_MIMETYPE,
         description="The roster workbook; masked unless the caller is an admin (then audited)",
     )
     def get(self, args):
         """Download the roster as .xlsx with Chinese headers (staff; masked unless admin)."""
         args.pop("format")
         content, filename = roster_export.export_roster(require_user(), args)
-        return send_file(
-            io.BytesIO(content),
-            mimetype=roster_export.XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=filename,
-        )
+        return xlsx_response(content, filename)

@@ -1,6 +1,6 @@
 """The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts import management
 from jobmatch.accounts.auth import STAFF_ROLES
@@ -146,7 +146,9 @@ def staff_allocate(user):
         firm_id = request.form.get("firm_id", "")
         if firm_id.isdigit():
             # Only this firm's open posts (a firm asking the bureau for candidates).
-            found, _ = posts.list_posts({"firm_id": int(firm_id), "status": "open"}, 1, ALL_OPEN)
+            found, _ = posts.list_posts(
+                {"firm_id": int(firm_id), "status": PostStatus.OPEN}, 1, ALL_OPEN
+            )
             values["post_ids"] = [post.id for post in found if post.openings_left > 0]
             if not values["post_ids"]:
                 errors = {"firm_id": ["这家企业没有还缺人的岗位。"]}
@@ -154,11 +156,11 @@ def staff_allocate(user):
         if data is not None:
             try:
                 proposed = allocation.allocate(
+                    user,
                     data["post_ids"],
                     data["multiple"],
                     data["include_employed"],
                     data["method"],
-                    current_app.config,
                 )
             except DomainError as error:
                 errors = domain_errors(error)
