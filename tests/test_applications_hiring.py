@@ -173,3 +173,16 @@ def test_close_stale_closes_idle_applications_and_tells_both_sides(runner):
     # A longer idle time finds nothing more; the option is checked.
     assert "closed 0" in runner.invoke(args=["close-stale", "--days", "40"]).output
     assert runner.invoke(args=["close-stale", "--days", "0"]).exit_code == 2
+
+
+def test_the_service_itself_refuses_an_invitation_without_its_details(app):
+    from jobmatch.applications.service import move_application
+    from jobmatch.errors import Invalid
+
+    referral = make_application(status="recommended")
+    firm_user = make_quick_user("firm", firm_id=referral.post.firm_id)
+    with pytest.raises(Invalid) as refused:
+        move_application(firm_user, referral.id, status="interview", interview_place="园区")
+    assert set(refused.value.errors) == {"interview_at", "interview_contact"}
+    db.session.expire_all()
+    assert db.session.get(Application, referral.id).status == "recommended"

@@ -1,6 +1,7 @@
 """The resident's page: matches with reasons, applying, applications, training, notices."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -133,7 +134,14 @@ def test_a_move_by_the_firm_reaches_the_residents_notices(client, world, residen
 
     application = make_application(world["resident"], world["other"], status="applied")
     firm_user = make_quick_user("firm", firm_id=world["firm"].id)
-    move_application(firm_user, application.id, status="interview")
+    move_application(
+        firm_user,
+        application.id,
+        status="interview",
+        interview_at=datetime(2026, 12, 1, 1, 30, tzinfo=UTC),
+        interview_place="园区3号厂房",
+        interview_contact="王主任",
+    )
     page = client.get("/me").get_data(as_text=True)
     assert "1 条未读" in page
     assert "待面试" in page

@@ -44,7 +44,7 @@ def on_move(
     if application.reason:
         label += f"（{Reason(application.reason).label}）"
     text = f"您在{post.firm.name}“{post.title}”的申请状态：{label}。"
-    if to_status == ApplicationStatus.INTERVIEW and not correction:
+    if to_status == ApplicationStatus.INTERVIEW and application.interview_at and not correction:
         text += (
             f"面试时间：{application.interview_at.astimezone(clock.CHINA):%Y-%m-%d %H:%M}，"
             f"地点：{application.interview_place}，联系人：{application.interview_contact}。"

@@ -181,6 +181,15 @@ def move_application(
     application = get_application(user, application_id)
     from_status = application.status
     _check_move(user, from_status, status, correction)
+    details = {
+        "interview_at": interview_at,
+        "interview_place": interview_place,
+        "interview_contact": interview_contact,
+    }
+    if status == ApplicationStatus.INTERVIEW and not correction:
+        missing = {name: ["安排面试时必须填写。"] for name, value in details.items() if not value}
+        if missing:
+            raise Invalid("安排面试要写明时间、地点和联系人。", missing)
 
     now = clock.now()
     if status == ApplicationStatus.HIRED:
@@ -193,12 +202,7 @@ def move_application(
         )
     values = {}
     if status == ApplicationStatus.INTERVIEW:
-        values = {
-            "interview_at": interview_at,
-            "interview_place": interview_place,
-            "interview_contact": interview_contact,
-            "interview_outcome": None,
-        }
+        values = {**details, "interview_outcome": None}
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)
