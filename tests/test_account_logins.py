@@ -11,7 +11,6 @@ from jobmatch.accounts.activation import CODE_ALPHABET
 from jobmatch.accounts.models import ActivationCode, User
 from jobmatch.audit.models import AuditEntry
 from jobmatch.extensions import db, limiter
-from tests.conftest import make_test_app
 from tests.factories import auth_headers, make_firm, make_quick_user, make_resident
 from tests.web_helpers import csrf_token, sign_in
 
@@ -270,18 +269,14 @@ def test_staff_list_accounts(client):
 
 
 @pytest.fixture
-def limited_app(app, database_url, tmp_path):
-    """An app on the same database as ``app``, with small activation limits on."""
-    limited = make_test_app(
-        database_url,
-        tmp_path,
+def limited_app(isolated_app):
+    """An app of its own, with small activation limits on."""
+    limited = isolated_app(
         RATELIMIT_ENABLED=True,
         JOBMATCH_ACTIVATION_LIMIT_PER_ID="5 per hour",
         JOBMATCH_ACTIVATION_LIMIT_PER_ADDRESS="8 per hour",
     )
     yield limited
-    with limited.app_context():
-        db.engine.dispose()
     # The limiter is one object for every app of the process: leave it empty and off.
     limiter.reset()
     limiter.enabled = False

@@ -18,7 +18,6 @@ from tests.factories import (
     make_resident,
 )
 from tests.test_applications import INVITATION
-from tests.test_applications_workflow import one_caller_per_request  # noqa: F401
 
 
 def inbox(client, user, query: str = "") -> list[dict]:

@@ -15,7 +15,6 @@ from jobmatch.notifications.models import Notification
 from jobmatch.notifications.senders import Message, send
 from tests.factories import auth_headers, make_application, make_quick_user, make_resident
 from tests.test_applications import INVITATION
-from tests.test_applications_workflow import one_caller_per_request  # noqa: F401
 
 
 class Provider:
