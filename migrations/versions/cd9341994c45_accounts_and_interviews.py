@@ -3,7 +3,7 @@ tokens, account actions in the audit log); interviews on applications, with the 
 elsewhere and a long silence close an application for; allocation plans kept for referring.
 
 Revision ID: cd9341994c45
-Revises: 5b1f0c9a7e21
+Revises: 3f90f83adc05
 Create Date: 2026-11-29 21:23:40.953530
 
 """
@@ -20,7 +20,7 @@ NEW_REASONS = (
 
 # revision identifiers, used by Alembic.
 revision = "cd9341994c45"
-down_revision = "5b1f0c9a7e21"
+down_revision = "3f90f83adc05"
 branch_labels = None
 depends_on = None
 
