@@ -104,12 +104,28 @@ def compact(value: str) -> str:
 
 
 _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
+# The separator of minority names (阿依古丽·买买提) as keyboards and fonts spell it: bullets,
+# katakana and full-width dots, and a full stop between two Chinese characters.
+_MIDDLE_DOTS = re.compile(
+    r"\s*[\u2022\u2027\u2219\u22c5\u30fb\uff65\u0387\u16eb\u2e31\u00b7]\s*"
+    r"|(?<=[\u3400-\u9fff])\s*[.\uff0e\u3002]\s*(?=[\u3400-\u9fff])"
+)
+# A character a lossy encoding could not hold comes back as ? or U+FFFD.
+_DAMAGE = re.compile(r"[?\ufffd\uff1f]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def normalise_name(value: str) -> str:
-    """ "张 三" and "张三 " are 张三; "Ali  Hasan" keeps one space between its words."""
+    """ "张 三" and "张三 " are 张三; "Ali  Hasan" keeps one space between its words; every
+    spelling of the middle dot of a minority name is ·."""
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
+    text = _MIDDLE_DOTS.sub("\u00b7", text)
     return _SPACE_BY_HAN.sub("", text)
+
+
+def damaged_name(name: str) -> bool:
+    """A Chinese name holding ? or U+FFFD: a character was lost on the way, not typed."""
+    return bool(_DAMAGE.search(name)) and bool(_HAN.search(name))
 
 
 def split_list(value: str) -> list[str]:
@@ -125,7 +141,13 @@ def parse_shift(value: str) -> str:
     raise ValueError(f"无法识别的班次意向“{value}”，请填写白班、夜班或不限。")
 
 
+def group_of(word: str) -> str | None:
+    """The priority group a word names (脱贫户, 残疾, low_income), or None."""
+    return _GROUPS.get(compact(word))
+
+
 def parse_groups(value: str) -> list[str]:
+    """The groups "搬迁户、脱贫户" names; "无" or "一般户" is none at all."""
     groups: list[str] = []
     unknown: list[str] = []
     for item in split_list(value):
@@ -141,6 +163,28 @@ def parse_groups(value: str) -> list[str]:
         choices = "、".join(GROUP_NAMES_ZH.values())
         raise ValueError(f"无法识别的人员类别：{'、'.join(unknown)}。可填写：{choices}。")
     return groups
+
+
+_YES = {"是", "y", "yes", "√", "✓", "✔", "1", "true", "有", "☑", "■", "是的", "对"}
+_NO = {"否", "n", "no", "×", "✗", "✘", "x", "0", "false", "无", "不是", "□", "-", "/", "—"}
+
+
+def parse_yes_no(value: str) -> bool:
+    """是/否 as a roster writes it: 是, Y, √, 1 or 否, N, ×, 0 (a blank cell is not asked)."""
+    text = compact(value)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"无法识别“{value}”，请填写“是”或“否”。")
+
+
+_NONE_WORDS = {"无", "没有", "暂无", "-", "/", "—", "无技能", "none"}
+
+
+def means_none(value: str) -> bool:
+    """无, 暂无, - : the cell says there is nothing, which is not a name of anything."""
+    return compact(value) in _NONE_WORDS
 
 
 def parse_employment_status(value: str) -> str:
