@@ -141,7 +141,7 @@ def staff(app):
 BOUNDARY = "roster-boundary-7d1f"
 
 
-def upload(client, headers, filename, content):
+def upload(client, headers, filename, content, query=""):
     # The body is built in memory: the test client would spool a big file to a temporary file
     # that nothing closes when the app refuses the request unread.
     body = (
@@ -150,7 +150,7 @@ def upload(client, headers, filename, content):
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode() + content + f"\r\n--{BOUNDARY}--\r\n".encode()
     return client.post(
-        "/api/residents/import",
+        f"/api/residents/import{query}",
         data=body,
         headers=headers,
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
