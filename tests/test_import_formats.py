@@ -189,3 +189,20 @@ def test_a_yes_no_column_removes_only_its_own_group(client, staff, places):
     assert answer["rows"][0]["changes"] == ["groups"]
     db.session.expire_all()
     assert resident(ZHAO).groups == ["poverty_alleviated"]
+
+
+@pytest.mark.parametrize("dot", ["•", "・", "．", "･", "·"])
+def test_a_middle_dot_is_one_dot_in_registration_import_and_search(client, staff, places, dot):
+    registered = client.post(
+        "/api/residents",
+        json={"name": f"买买提{dot}艾力", "id_number": SUN, "phone": "13800000009"},
+        headers=staff,
+    )
+    assert registered.status_code == 201, registered.json
+    assert registered.json["name"] == "买买提·艾力"
+    table = [["姓名", "身份证号码"], [f"买买提{dot}艾力", SUN]]
+    answer = upload(client, staff, "点.csv", csv_bytes(table, "utf-8")).json
+    assert answer["unchanged"] == 1
+    for query in ("买买提·艾力", f"买买提{dot}艾力", "买买提•艾"):
+        found = client.get("/api/residents", query_string={"q": query}, headers=staff).json
+        assert [item["name"] for item in found] == ["买买提·艾力"]

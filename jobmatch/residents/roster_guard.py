@@ -92,7 +92,7 @@ def _stream(archive: zipfile.ZipFile, name: str, budget: list[int]):
             yield data[:cut]
 
 
-_XLSX_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*?)(/?)>")
+_XLSX_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]*)(\d*)"')
 
 
@@ -138,7 +138,7 @@ def check_xlsx(archive: zipfile.ZipFile, limits: Limits) -> None:
 
 
 _ODS_TAG = re.compile(
-    rb"<(/?)(?:\w+:)?(table|table-row|table-cell|covered-table-cell)\b([^>]*?)(/?)>"
+    rb"<(/?)(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
 )
 _ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
 _COLUMNS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
