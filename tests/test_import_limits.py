@@ -2,8 +2,8 @@
 
 import io
 import time
-from datetime import date
 import zipfile
+from datetime import date
 
 import pytest
 import xlwt
