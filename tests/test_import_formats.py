@@ -5,9 +5,11 @@ number, a birth date as a date cell and as an Excel serial, full-width spaces, a
 middle dot, an ID ending in X, grid and yes/no priority-group columns, footers and a blank row.
 """
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from jobmatch.crypto import cipher
@@ -179,6 +181,7 @@ def test_a_dry_run_saves_nothing_and_foretells_the_commit(client, staff, places)
     assert db.session.scalar(select(func.count(Resident.id))) == 0
     committed = upload(client, staff, *FILES["xls"]).json
     assert committed["dry_run"] is False
+    assert preview.pop("upload_id") != committed.pop("upload_id")  # each upload kept apart
     assert {**preview, "dry_run": False} == committed
 
 
@@ -206,3 +209,22 @@ def test_a_middle_dot_is_one_dot_in_registration_import_and_search(client, staff
     for query in ("买买提·艾力", f"买买提{dot}艾力", "买买提•艾"):
         found = client.get("/api/residents", query_string={"q": query}, headers=staff).json
         assert [item["name"] for item in found] == ["买买提·艾力"]
+
+
+def test_rejected_rows_download_in_the_clerks_layout(client, staff, places):
+    answer = upload(client, staff, *FILES["ods"]).json
+    response = client.get(f"/api/residents/import/{answer['upload_id']}/rejected", headers=staff)
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [
+        [cell if cell is not None else "" for cell in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]
+    assert rows[0][0] == "天镇县2026年就业困难人员花名册"
+    assert rows[2] == [*HEADER, "错误原因"]
+    assert [row[1] for row in rows[3:]] == ["孙伟", "周杰", "", "李明"]
+    assert "科学计数法" in rows[3][-1] and "谷前堡社区" in rows[4][-1]
+    assert rows[6][-2] == "重复"  # 备注 stays in its column
+    other = auth_headers(make_quick_user("staff"))
+    missing = client.get(f"/api/residents/import/{answer['upload_id']}/rejected", headers=other)
+    assert missing.status_code == 404

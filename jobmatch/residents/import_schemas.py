@@ -62,6 +62,10 @@ class ImportResult(Schema):
     unchanged = fields.Integer(metadata={"description": "of the updated, those already as filed"})
     warnings = fields.List(fields.Nested(WarnedRow))
     dry_run = fields.Boolean()
+    header_row = fields.Integer(metadata={"description": "the header's row number"})
+    upload_id = fields.String(
+        metadata={"description": "with rejected rows: GET .../import/{upload_id}/rejected"}
+    )
     columns = fields.List(fields.Nested(UsedColumn))
     ignored = fields.List(fields.Nested(IgnoredColumn))
     rows = fields.List(fields.Nested(RowOutcome))

@@ -130,6 +130,7 @@ def answer(plan: list[dict[str, Any]], columns: Columns, dry_run: bool) -> dict[
         "unchanged": counts["unchanged"],
         "warnings": warned,
         "dry_run": dry_run,
+        "header_row": columns.row,
         "columns": columns.used,
         "ignored": columns.ignored,
         "rows": rows,

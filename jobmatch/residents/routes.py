@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
-from jobmatch.residents import export, importer, roster_export, service
+from jobmatch.residents import export, importer, roster_export, roster_uploads, service
 from jobmatch.residents.export_schemas import PersonalDataExport
 from jobmatch.residents.import_schemas import ImportArgs, ImportResult
 from jobmatch.residents.schemas import (
@@ -110,9 +110,32 @@ class RosterImport(MethodView):
         413: over 10 MB or over the row limit. 415: not a spreadsheet. 422: no file, an empty
         file, only a header, or a required column missing (姓名, 身份证号码).
         """
-        file = upload["file"]
-        return importer.import_roster(
-            require_user(), file.filename or "", file.read(), dry_run=args["dry_run"]
+        file, actor = upload["file"], require_user()
+        filename, data = file.filename or "", file.read()
+        result = importer.import_roster(actor, filename, data, dry_run=args["dry_run"])
+        if result["rejected"]:
+            # Kept a day, so that the rejected rows can be downloaded to be fixed.
+            result["upload_id"] = roster_uploads.keep_upload(actor, filename, data)
+        return result
+
+
+@blp.route("/import/<string(length=32):upload_id>/rejected")
+class RejectedRows(MethodView):
+    @staff_only(404)
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type=roster_export.XLSX_MIMETYPE,
+        description="The rejected rows in the uploaded file's own columns, plus 错误原因",
+    )
+    def get(self, upload_id):
+        """Download an import's rejected rows as .xlsx, to fix and upload again (staff)."""
+        content, filename = roster_uploads.rejected_workbook(require_user(), upload_id)
+        return send_file(
+            io.BytesIO(content),
+            mimetype=roster_export.XLSX_MIMETYPE,
+            as_attachment=True,
+            download_name=filename,
         )
 
 

@@ -1,0 +1,113 @@
+"""Uploaded rosters kept for a while: previewed then committed, imported in the background,
+and their rejected rows handed back as a workbook in the clerk's own layout.
+
+A kept file is encrypted like the ID numbers it holds, belongs to the staff member who sent it,
+and is deleted a day later.
+"""
+
+import io
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import delete
+
+from jobmatch.accounts.models import User
+from jobmatch.crypto import cipher
+from jobmatch.database import utcnow
+from jobmatch.errors import NotFound
+from jobmatch.extensions import db
+from jobmatch.residents import importer
+from jobmatch.residents.roster_files import read_roster
+from jobmatch.residents.upload_models import RosterUpload
+
+KEPT_FOR = timedelta(days=1)
+REASON_HEADER = "错误原因"
+
+
+def keep_upload(actor: User, filename: str, data: bytes) -> str:
+    """Keep a roster file for its preview's commit (or a background run); answers its id."""
+    db.session.execute(delete(RosterUpload).where(RosterUpload.created_at < utcnow() - KEPT_FOR))
+    upload_id = secrets.token_hex(16)
+    db.session.add(
+        RosterUpload(
+            id=upload_id,
+            created_by_id=actor.id,
+            filename=filename[:255],
+            content=cipher().encrypt_bytes(data),
+        )
+    )
+    db.session.commit()
+    return upload_id
+
+
+def load_upload(actor: User, upload_id: str) -> tuple[str, bytes]:
+    upload = db.session.get(RosterUpload, upload_id[:32])
+    if upload is None or upload.created_by_id != actor.id:
+        raise NotFound("找不到该名册文件：上传已超过一天，或不是您上传的。请重新上传。")
+    return upload.filename, cipher().decrypt_bytes(upload.content)
+
+
+def import_kept(
+    actor: User, upload_id: str, *, dry_run: bool = False, progress: Callable | None = None
+) -> dict[str, Any]:
+    """Import a kept roster: the one call a background job makes for a large import."""
+    filename, data = load_upload(actor, upload_id)
+    result = importer.import_roster(actor, filename, data, dry_run=dry_run, progress=progress)
+    return {**result, "upload_id": upload_id}
+
+
+def rejected_workbook(actor: User, upload_id: str) -> tuple[bytes, str]:
+    """The rejected rows as the clerk laid them out, each with its reasons in a last column:
+    the lines above the header (title, 填报单位) and the header come along, so the clerk fixes
+    these rows and uploads the file again."""
+    filename, data = load_upload(actor, upload_id)
+    plan = importer.import_roster(actor, filename, data, dry_run=True)
+    reasons = {
+        item["row"]: "；".join(m for messages in item["errors"].values() for m in messages)
+        for item in plan["rejected"]
+    }
+    header_row, last = plan["header_row"], max(reasons, default=0)
+    above, header, rejected = [], [], []
+    for number, cells in read_roster(filename, data, importer.max_rows()):
+        if number < header_row:
+            above.append(cells)
+        elif number == header_row:
+            header = cells
+        elif number in reasons:
+            rejected.append((cells, reasons[number]))
+        if number >= max(last, header_row):
+            break
+    width = max([len(header), *(len(cells) for cells, _ in rejected)])
+    table = [*above, _padded(header, width) + [REASON_HEADER]]
+    table += [_padded(cells, width) + [reason] for cells, reason in rejected]
+    stem = filename.rsplit(".", 1)[0] or "名册"
+    return write_workbook(table), f"{stem}-未导入的行.xlsx"
+
+
+def _padded(cells: list[str], width: int) -> list[str]:
+    return list(cells) + [""] * (width - len(cells))
+
+
+def write_workbook(rows: list[list[Any]]) -> bytes:
+    """One sheet of these rows, every string a plain text cell (never a formula)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("未导入的行")
+    for values in rows:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet)
+            if isinstance(value, str):
+                # Set past openpyxl's setter, which would make "=..." a live formula.
+                cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"
+            else:
+                cell.value = value
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
