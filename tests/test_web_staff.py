@@ -162,11 +162,28 @@ def test_a_roster_upload_lists_every_rejected_row_with_its_reasons(client, staff
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
+    preview = response.get_data(as_text=True)
+    assert 'data-state="preview"' in preview and _residents() == 0
+    # Every row number with the person's name beside it, before anything is saved.
+    rows = re.findall(
+        r'<tr data-row="(\d+)" data-outcome="(\w+)">\s*<td>[^<]*</td>\s*<td>([^<]*)<', preview
+    )
+    assert rows == [
+        ("2", "created", "张桂英"),
+        ("3", "rejected", "李建国"),
+        ("4", "rejected", "王小明"),
+        ("5", "rejected", "赵德胜"),
+    ]
+    upload_id = re.search(r'action="/staff/import/(\w{32})"', preview).group(1)
+    response = post_form(client, f"/staff/import/{upload_id}", {})
     page = response.get_data(as_text=True)
     assert re.findall(r'class="card rejected-row" data-row="(\d+)"', page) == ["3", "4", "5"]
-    assert 'data-count="created">1<' in page
+    assert 'data-count="created">1<' in page and 'data-state="done"' in page
     assert "校验位" in page and "未满16周岁" in page and "手机号码" in page
     assert _residents() == 1
+    download = client.get(f"/staff/import/{upload_id}/rejected")
+    assert download.status_code == 200
+    assert download.mimetype.endswith("spreadsheetml.sheet")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +191,7 @@ def test_a_roster_upload_lists_every_rejected_row_with_its_reasons(client, staff
     [
         (None, "请选择要上传的名册文件"),
         ((b"", "empty.csv"), "名册文件是空的"),
-        ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls"), "不支持旧版 .xls"),
+        ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls"), "无法读取该文件"),
     ],
 )
 def test_a_bad_upload_is_told_not_a_500(client, staff_user, upload, message):

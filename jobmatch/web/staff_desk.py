@@ -1,6 +1,8 @@
 """The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+import io
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
@@ -11,14 +13,15 @@ from jobmatch.errors import DomainError
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
-from jobmatch.residents import importer
+from jobmatch.residents import importer, roster_uploads
+from jobmatch.residents.roster_export import XLSX_MIMETYPE
 from jobmatch.residents import service as residents
 from jobmatch.residents.models import PRIORITY_GROUPS
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import GROUP, SHIFT_PREFERENCE
+from jobmatch.web.labels import FIELD, GROUP, SHIFT_PREFERENCE
 from jobmatch.web.session import page_for
 
 ALL_OPEN = 10_000
@@ -60,19 +63,59 @@ def staff_resident_new(user):
 @blp.route("/staff/import", methods=["GET", "POST"])
 @page_for(*STAFF_ROLES)
 def staff_import(user):
-    """Upload a roster (.xlsx or .csv); see what was saved and every rejected row's reasons."""
+    """Upload a roster: see what it would do, row by row, before anything is saved."""
     result, errors, upload = None, {}, None
     if request.method == "POST":
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            errors = {"file": ["请选择要上传的名册文件（.xlsx 或 .csv）。"]}
+            errors = {"file": ["请选择要上传的名册文件（.xlsx、.xls、.ods 或 .csv）。"]}
         else:
+            data = upload.read()
             try:
-                result = importer.import_roster(user, upload.filename, upload.read())
+                result = importer.import_roster(user, upload.filename, data, dry_run=True)
+                result["upload_id"] = roster_uploads.keep_upload(user, upload.filename, data)
             except DomainError as error:
                 errors = domain_errors(error)
     filename = upload.filename if upload else None
-    return render_template("staff_import.html", result=result, errors=errors, filename=filename)
+    return _import_page(result, errors, filename)
+
+
+@blp.post("/staff/import/<string(length=32):upload_id>")
+@page_for(*STAFF_ROLES)
+def staff_import_confirm(user, upload_id):
+    """Commit a previewed roster: the same file, so the same rows as the preview showed."""
+    result, errors = None, {}
+    try:
+        result = roster_uploads.import_kept(user, upload_id)
+    except DomainError as error:
+        errors = domain_errors(error)
+    return _import_page(result, errors, None)
+
+
+@blp.get("/staff/import/<string(length=32):upload_id>/rejected")
+@page_for(*STAFF_ROLES)
+def staff_import_rejected(user, upload_id):
+    """The rejected rows as .xlsx in the clerk's own columns, with 错误原因."""
+    content, filename = roster_uploads.rejected_workbook(user, upload_id)
+    return send_file(
+        io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename
+    )
+
+
+def _import_page(result, errors, filename):
+    field_labels = {**FIELD, "grid_id": "网格", "gender": "性别", "birth_date": "出生日期"}
+    field_labels |= {f"groups.{code}": f"是否{name}" for code, name in GROUP.items()}
+    return render_template(
+        "staff_import.html",
+        result=result,
+        errors=errors,
+        filename=filename,
+        field_labels=field_labels,
+        outcome_labels=OUTCOMES,
+    )
+
+
+OUTCOMES = {"created": "新登记", "updated": "更新", "unchanged": "无变化", "rejected": "不导入"}
 
 
 @blp.get("/staff/refer")
