@@ -14,9 +14,9 @@ from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
 from jobmatch.residents import importer, roster_uploads
-from jobmatch.residents.roster_export import XLSX_MIMETYPE
 from jobmatch.residents import service as residents
 from jobmatch.residents.models import PRIORITY_GROUPS
+from jobmatch.residents.roster_export import XLSX_MIMETYPE
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
