@@ -9,7 +9,8 @@ import io
 from datetime import date
 
 import pytest
-from openpyxl import load_workbook
+import xlwt
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from jobmatch.crypto import cipher
@@ -228,3 +229,32 @@ def test_rejected_rows_download_in_the_clerks_layout(client, staff, places):
     other = auth_headers(make_quick_user("staff"))
     missing = client.get(f"/api/residents/import/{answer['upload_id']}/rejected", headers=other)
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls"])
+def test_a_community_merged_down_a_block_of_people_is_everyones(client, staff, places, kind):
+    table = [["姓名", "身份证号码", "联系电话", "社区"]]
+    table += [["李明", LI, "13800000001", "谷前堡社区"], ["赵丽", ZHAO, "13800000002", ""]]
+    table += [["马强", MA, "13800000003", ""], ["孙伟", SUN, "13800000005", "城关社区"]]
+    if kind == "xlsx":
+        workbook = Workbook()
+        for row in table:
+            workbook.active.append(row)
+        workbook.active.merge_cells("D2:D4")
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    else:
+        workbook = xlwt.Workbook(encoding="utf-8")
+        sheet = workbook.add_sheet("名册")
+        for r, row in enumerate(table):
+            for c, value in enumerate(row):
+                if c != 3 or r in (0, 4):
+                    sheet.write(r, c, value)
+        sheet.write_merge(1, 3, 3, 3, "谷前堡社区")
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    answer = upload(client, staff, f"合并.{kind}", buffer.getvalue()).json
+    assert (answer["created"], answer["rejected"]) == (4, [])
+    communities = [resident(n).community_id for n in (LI, ZHAO, MA, SUN)]
+    guqianbao, chengguan = places["guqianbao"].id, places["chengguan"].id
+    assert communities == [guqianbao, guqianbao, guqianbao, chengguan]

@@ -101,9 +101,25 @@ def _sheet_rows(workbook, sheet) -> Iterator[Row]:
     # calamine's rows start at the sheet's first row but at its first filled column: pad them
     # back, so that columns keep their places (the rejected-rows download relies on that).
     padding = [""] * (sheet.start[1] if sheet.start else 0)
+    # A cell merged down several rows (one 社区 for a block of people) holds its value in the
+    # top row only: the rows below read it too. Merges across a single row (a title) stay.
+    downward: dict[int, list[tuple[int, int]]] = {}  # top row -> [(column, bottom row)]
+    for (top, left), (bottom, _right) in sheet.merged_cell_ranges or []:
+        if bottom > top:
+            downward.setdefault(top, []).append((left, bottom))
+    carried: dict[int, tuple[int, str]] = {}  # column -> (last row, value)
     try:
         for index, values in enumerate(sheet.iter_rows()):
-            yield index + 1, padding + [cell_text(value) for value in values]
+            cells = padding + [cell_text(value) for value in values]
+            for column, (last, value) in list(carried.items()):
+                if index > last:
+                    del carried[column]
+                elif column < len(cells) and not cells[column].strip():
+                    cells[column] = value
+            for left, bottom in downward.get(index, ()):
+                if left < len(cells):
+                    carried[left] = (bottom, cells[left])
+            yield index + 1, cells
     finally:
         workbook.close()
 
