@@ -23,6 +23,10 @@ class Defaults:
     MATCHING_SNAPSHOT_MAX_AGE = 3600
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # Roster import: reading stops past ROSTER_MAX_ROWS data rows (413); a roster of more than
+    # ROSTER_JOB_ROWS runs as a background job (202 with its id) instead of in the request.
+    ROSTER_MAX_ROWS = 20_000
+    ROSTER_JOB_ROWS = 2_000
     JSON_AS_ASCII = False
     # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -89,6 +93,8 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "JOBMATCH_ROSTER_MAX_ROWS": "ROSTER_MAX_ROWS",
+    "JOBMATCH_ROSTER_JOB_ROWS": "ROSTER_JOB_ROWS",
 }
 
 

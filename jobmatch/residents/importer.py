@@ -24,11 +24,9 @@ from jobmatch.residents.roster_guard import too_many_rows
 from jobmatch.residents.roster_rows import RosterRow, clean_row, is_footer
 from jobmatch.residents.roster_save import Stored
 
-DEFAULT_MAX_ROWS = 20_000
-
 
 def max_rows() -> int:
-    return int(current_app.config.get("ROSTER_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(current_app.config["ROSTER_MAX_ROWS"])
 
 
 def import_roster(

@@ -9,6 +9,7 @@ stops at the first limit passed. The scan stops early: what it costs is bounded 
 not by the file.
 """
 
+import functools
 import io
 import re
 import struct
@@ -96,6 +97,7 @@ _XLSX_TAG = re.compile(rb"<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _REF = re.compile(rb'\br="([A-Z]*)(\d*)"')
 
 
+@functools.cache
 def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters:
@@ -104,26 +106,33 @@ def _column_number(letters: bytes) -> int:
 
 
 def _scan_xlsx_sheet(pieces, extent: _Extent) -> None:
-    row, column, counted = 0, 0, False
+    # The hot loop of every upload: a row's cells are gathered before the extent is told.
+    row, column, left, right, filled = 0, 0, 1 << 62, -1, False
     for piece in pieces:
-        for match in _XLSX_TAG.finditer(piece):
-            kind, attributes, closed = match.groups()
-            ref = _REF.search(attributes)
+        for kind, attributes, closed in _XLSX_TAG.findall(piece):
+            ref = _REF.search(attributes) if b' r="' in attributes else None
             if kind == b"row":
+                if filled:
+                    extent.row_filled(row)
+                    extent.columns_filled(left, right)
                 row = int(ref.group(2)) if ref and ref.group(2) else row + 1
-                column, counted = 0, False
+                column, left, right, filled = 0, 1 << 62, -1, False
                 continue
             if ref and ref.group(1):
                 column = _column_number(ref.group(1))
-                row = int(ref.group(2) or row)
+                if ref.group(2) and int(ref.group(2)) != row and not closed:
+                    # A cell naming another row than its own: calamine places it there.
+                    extent.row_filled(int(ref.group(2)))
+                    extent.columns_filled(column, column)
+                    continue
             else:
                 column += 1
-            if closed:  # <c r="B2" s="3"/>: formatting only, nothing the reader keeps
-                continue
-            if not counted:
-                extent.row_filled(row)
-                counted = True
-            extent.columns_filled(column, column)
+            if not closed:  # <c r="B2" s="3"/> is formatting only, nothing the reader keeps
+                filled = True
+                left, right = min(left, column), max(right, column)
+    if filled:
+        extent.row_filled(row)
+        extent.columns_filled(left, right)
 
 
 def check_xlsx(archive: zipfile.ZipFile, limits: Limits) -> None:

@@ -98,9 +98,12 @@ _GROUPS = _lookup(_GROUP_WORDS, PRIORITY_GROUPS)
 _EMPLOYMENT = _lookup(_EMPLOYMENT_WORDS, EMPLOYMENT_STATUSES)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def compact(value: str) -> str:
     """Full-width to ASCII, white space removed, lower case (for English field values)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(value))).lower()
 
 
 _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
@@ -118,7 +121,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 def normalise_name(value: str) -> str:
     """ "张 三" and "张三 " are 张三; "Ali  Hasan" keeps one space between its words; every
     spelling of the middle dot of a minority name is ·."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
     text = _MIDDLE_DOTS.sub("\u00b7", text)
     return _SPACE_BY_HAN.sub("", text)
 
