@@ -6,7 +6,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 2
+# Background jobs run on RQ at this Redis when it answers; otherwise inline, in the request.
+REDIS_URL ?= redis://127.0.0.1:6379/0
 FLASK := $(BIN)/flask --app jobmatch
+GUNICORN := $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 120 \
+	--access-logfile - wsgi:app
 
 .PHONY: run test install lint format bench train clean
 
@@ -24,8 +28,18 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) demo-accounts
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 120 \
-		--access-logfile - wsgi:app
+	@if REDIS_URL='$(REDIS_URL)' $(BIN)/python -c 'import os, redis; \
+		redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=1).ping()' \
+		2>/dev/null; then \
+		echo "jobs: Redis answers at $(REDIS_URL): an RQ worker runs beside gunicorn"; \
+		export REDIS_URL='$(REDIS_URL)'; \
+		$(FLASK) worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(GUNICORN); \
+	else \
+		echo "jobs: no Redis answers at $(REDIS_URL): jobs run inline, in the request"; \
+		REDIS_URL= $(GUNICORN); \
+	fi
 
 test: install
 	$(BIN)/ruff check .

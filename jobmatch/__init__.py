@@ -33,6 +33,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.audit.routes",
     "jobmatch.matching.routes",
     "jobmatch.stats.routes",
+    "jobmatch.jobs.routes",
 )
 
 
@@ -63,7 +64,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _fill_local_defaults(app: Flask) -> None:
-    """Settings that default to files under instance/: the SQLite database and a dev secret."""
+    """Settings that default to files under instance/: the SQLite database and a dev secret;
+    and Redis, when set, as the rate limits' store unless another store is named."""
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     instance = Path(app.instance_path)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         instance.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from jobmatch.accounts.commands import register as register_accounts
+    from jobmatch.jobs.commands import register as register_jobs
     from jobmatch.matching.commands import register as register_matching
     from jobmatch.notifications.commands import register as register_notifications
     from jobmatch.seed.commands import register as register_seed
@@ -13,3 +14,4 @@ def register_commands(app: Flask) -> None:
     register_accounts(app)
     register_matching(app)
     register_seed(app)
+    register_jobs(app)

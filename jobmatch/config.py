@@ -28,14 +28,31 @@ class Defaults:
     ROSTER_MAX_ROWS = 20_000
     ROSTER_JOB_ROWS = 2_000
     JSON_AS_ASCII = False
-    # Login rate limits; memory:// counts per process, a shared store (redis://...) per site.
+    # Login throttling (jobmatch/accounts/throttle.py): failures a window per username and
+    # per address. Counted in RATELIMIT_STORAGE_URI: memory:// counts per process; REDIS_URL,
+    # when set, replaces that default so that every worker counts together.
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "jobmatch"
+    JOBMATCH_LOGIN_LIMIT_PER_USERNAME = "5 per minute"
+    JOBMATCH_LOGIN_LIMIT_PER_ADDRESS = "30 per minute"
     # The web pages' session cookie: never sent by another site's forms or scripts. Behind
     # HTTPS in production set SESSION_COOKIE_SECURE as well (JOBMATCH_SECURE_COOKIES=1).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis (optional): the background job queue, and the login limits' shared store.
+    REDIS_URL: str | None = None
+    # Background jobs (jobmatch/jobs): the RQ queue's name; whether a job runs inline when no
+    # worker listens (rather than wait for one); retries of a failed job and the back-off
+    # before each, in seconds; how long one run may take; how long RQ keeps its own record.
+    JOBS_QUEUE = "jobmatch"
+    JOBS_INLINE_WITHOUT_WORKER = True
+    JOBS_RETRY_MAX = 3
+    JOBS_RETRY_INTERVALS = [10, 60, 300]
+    JOBS_TIMEOUT_SECONDS = 3600
+    JOBS_REDIS_TTL_SECONDS = 7 * 24 * 3600
+    JOBS_LOG_LEVEL = "INFO"
 
     # Training: completing needs this share of the cohort's hours attended, and a pass needs
     # both assessment scores at or above the pass mark.
@@ -95,6 +112,8 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
     "JOBMATCH_ROSTER_MAX_ROWS": "ROSTER_MAX_ROWS",
     "JOBMATCH_ROSTER_JOB_ROWS": "ROSTER_JOB_ROWS",
+    "REDIS_URL": "REDIS_URL",
+    "JOBMATCH_JOBS_QUEUE": "JOBS_QUEUE",
 }
 
 

@@ -10,7 +10,8 @@ from http import HTTPStatus
 
 from flask import Flask, current_app, has_request_context, jsonify, render_template, request
 from marshmallow import ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from jobmatch.extensions import db
@@ -19,10 +20,11 @@ from jobmatch.extensions import db
 class DomainError(Exception):
     status_code = HTTPStatus.BAD_REQUEST
 
-    def __init__(self, message: str, errors: dict | None = None):
+    def __init__(self, message: str, errors: dict | None = None, headers: dict | None = None):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.headers = headers or {}
 
 
 class Invalid(DomainError):
@@ -47,6 +49,32 @@ class Unauthorized(DomainError):
 
 class PayloadTooLarge(DomainError):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+
+
+class TooManyRequests(DomainError):
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+
+
+class Unavailable(DomainError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+# How long a client should wait before trying again while the database does not answer.
+RETRY_AFTER_SECONDS = 5
+DATABASE_DOWN_MESSAGE = "数据库暂时无法连接，请稍后再试。"
+
+
+def safe_rollback() -> None:
+    """Roll the session back; on a connection that has died, drop the session instead of
+    raising a second error over the first."""
+    try:
+        db.session.rollback()
+    except Exception:
+        current_app.logger.warning("rollback failed; the session is discarded", exc_info=True)
+        try:
+            db.session.remove()
+        except Exception:
+            current_app.logger.warning("discarding the session failed", exc_info=True)
 
 
 def error_body(code: int, message: str | None = None, errors: dict | None = None) -> dict:
@@ -101,18 +129,19 @@ def _error_response(body: dict, headers=None):
 
 
 def handle_domain_error(error: DomainError):
-    db.session.rollback()
-    return _error_response(error_body(int(error.status_code), error.message, error.errors))
+    safe_rollback()
+    body = error_body(int(error.status_code), error.message, error.errors)
+    return _error_response(body, error.headers or None)
 
 
 def handle_validation_error(error: ValidationError):
-    db.session.rollback()
+    safe_rollback()
     messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
     return _error_response(error_body(422, "输入有误，请按提示修改。", messages))
 
 
 def handle_http_exception(error: HTTPException):
-    db.session.rollback()
+    safe_rollback()
     code = error.code or 500
     data = getattr(error, "data", None) or {}
     errors = _flatten_webargs_messages(data["messages"]) if "messages" in data else {}
@@ -128,13 +157,30 @@ def handle_http_exception(error: HTTPException):
 def handle_data_error(error: DataError):
     """The database refused a value the schemas let through (a number past its column's range,
     say): the client's mistake, so a 422, logged so that the schema can be tightened."""
-    db.session.rollback()
+    safe_rollback()
     current_app.logger.warning("database refused a value: %s", error.orig)
     return _error_response(error_body(422, "输入的数值超出允许范围或格式不对，请检查后重试。"))
 
 
+def is_database_down(error: Exception) -> bool:
+    """The database did not answer: refused, dropped or ended the connection, or the pool had
+    none to give. Not a mistake of the request, so a 503 to retry rather than a 500."""
+    if isinstance(error, PoolTimeout | OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def handle_database_down(error: Exception):
+    safe_rollback()
+    current_app.logger.error("database unavailable: %r", getattr(error, "orig", error))
+    body = error_body(503, DATABASE_DOWN_MESSAGE)
+    return _error_response(body, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def handle_unexpected_error(error: Exception):
-    db.session.rollback()
+    if is_database_down(error):
+        return handle_database_down(error)
+    safe_rollback()
     current_app.logger.exception("unhandled error")
     return _error_response(error_body(500, "服务器内部错误，请稍后再试。"))
 
@@ -144,4 +190,7 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(ValidationError, handle_validation_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(InterfaceError, handle_database_down)
+    app.register_error_handler(PoolTimeout, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected_error)

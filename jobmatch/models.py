@@ -6,6 +6,7 @@ from jobmatch.audit.models import AuditEntry
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.firms.models import Firm
+from jobmatch.jobs.models import BackgroundJob
 from jobmatch.matching.models import MatchingChange
 from jobmatch.notifications.models import Notification
 from jobmatch.orders.models import Delivery, MaterialIssue, Order
@@ -29,6 +30,7 @@ __all__ = [
     "Assessment",
     "Attendance",
     "AuditEntry",
+    "BackgroundJob",
     "Cohort",
     "Community",
     "Delivery",

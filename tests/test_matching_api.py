@@ -217,10 +217,13 @@ def test_staff_retrain_promotes_then_keeps_a_worse_one_as_candidate(client, matc
     staff = make_quick_user("staff")
     _history(town)
     response = client.post("/api/model/train", headers=auth_headers(staff), json={})
-    assert response.status_code == 201, response.json
-    first = response.json
-    assert first["promoted"] and first["status"] == "current", first["reason"]
-    assert first["card"]["artifact"]["sha256"]
+    assert response.status_code == 202, response.json
+    # No Redis configured: the job ran inline, and its result is the new model card.
+    job = client.get(f"/api/jobs/{response.json['job_id']}", headers=auth_headers(staff)).json
+    assert job["state"] == "done" and job["kind"] == "retrain", job
+    first = job["result"]
+    assert first["promotion"]["promoted"] and first["status"] == "current", first["promotion"]
+    assert first["artifact"]["sha256"]
     served = client.get("/api/model", headers=auth_headers(staff)).json
     assert served["serving"] == first["version"] and served["trusted"]
     assert served["card"]["metrics"]["held_out"]
@@ -248,11 +251,14 @@ def service_models_application():
     return Application
 
 
-def test_training_without_outcomes_is_a_409(client, matching_app, town):
+def test_training_without_outcomes_is_a_failed_job_saying_why(client, matching_app, town):
     staff = make_quick_user("staff")
     response = client.post("/api/model/train", headers=auth_headers(staff), json={})
-    assert response.status_code == 409
-    assert set(response.json) == {"code", "status", "message", "errors"}
+    assert response.status_code == 202
+    job = client.get(f"/api/jobs/{response.json['job_id']}", headers=auth_headers(staff)).json
+    assert job["state"] == "failed" and job["result"] is None
+    assert "已记录的求职结果不足" in job["error"]
+    assert job["attempts"] == 1  # the records refuse it: retrying would change nothing
 
 
 @pytest.mark.parametrize("role", ["firm", "resident"])
@@ -323,7 +329,9 @@ def test_tests_never_retrain_into_the_shipped_models(client, app):
     app.config["JOBMATCH_MODEL_DIR"] = str(PROJECT_ROOT / "models")
     staff = make_quick_user("staff")
     response = client.post("/api/model/train", headers=auth_headers(staff), json={})
-    assert response.status_code == 409
+    assert response.status_code == 202
+    job = client.get(f"/api/jobs/{response.json['job_id']}", headers=auth_headers(staff)).json
+    assert job["state"] == "failed" and "JOBMATCH_MODEL_DIR" in job["error"]
 
 
 def test_the_matching_endpoints_are_documented(client):

@@ -7,11 +7,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from jobmatch.accounts import service
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import ROLES, User
 from jobmatch.errors import DomainError
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.matching.service import rank_posts_for_resident
+from jobmatch.residents.enums import EmploymentStatus
 from jobmatch.residents.models import Resident
 
 DEFAULT_DEMO_PASSWORD = "jobmatch-demo"
@@ -51,10 +53,13 @@ def demo_accounts_command():
     from_env = os.environ.get("JOBMATCH_DEMO_PASSWORD")
     password = from_env or DEFAULT_DEMO_PASSWORD
     owners = {
-        "demo-admin": ("admin", lambda: {}),
-        "demo-staff": ("staff", lambda: {}),
-        "demo-firm": ("firm", lambda: _owner("firm_id", _first_firm_id(), "企业")),
-        "demo-resident": ("resident", lambda: _owner("resident_id", _demo_resident_id(), "居民")),
+        "demo-admin": (Role.ADMIN, lambda: {}),
+        "demo-staff": (Role.STAFF, lambda: {}),
+        "demo-firm": (Role.FIRM, lambda: _owner("firm_id", _first_firm_id(), "企业")),
+        "demo-resident": (
+            Role.RESIDENT,
+            lambda: _owner("resident_id", _demo_resident_id(), "居民"),
+        ),
     }
     for username, (role, owner) in owners.items():
         existing = db.session.scalar(select(User).where(User.username == username))
@@ -93,7 +98,7 @@ def _demo_resident_id() -> int | None:
     candidates = db.session.scalars(
         select(Resident.id)
         .where(Resident.id.not_in(taken))
-        .order_by((Resident.employment_status != "unemployed"), Resident.id)
+        .order_by((Resident.employment_status != EmploymentStatus.UNEMPLOYED), Resident.id)
         .limit(DEMO_RESIDENT_SEARCH)
     ).all()
     for resident_id in candidates:

@@ -11,14 +11,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.database import Timestamps, UtcDateTime
 from jobmatch.extensions import db
 from jobmatch.posts.models import Post, _in
 
-APPLICATION_STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
-# Statuses after which only an admin correction moves an application again.
-FINISHED_STATUSES = ("hired", "rejected", "withdrawn")
-REASONS = ("in_training", "no_show", "skills", "wage", "distance", "shift", "other")
+APPLICATION_STATUSES = ApplicationStatus.values()
+REASONS = Reason.values()
 
 
 class Application(Timestamps, db.Model):

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Conflict, Forbidden, NotFound
 from jobmatch.extensions import db
@@ -42,7 +43,7 @@ def create_firm(actor: User, data: dict) -> Firm:
 def update_firm(actor: User, firm_id: int, changes: dict) -> Firm:
     firm = get_firm(firm_id)
     if not is_staff(actor):
-        if actor.role != "firm" or actor.firm_id != firm.id:
+        if actor.role != Role.FIRM or actor.firm_id != firm.id:
             raise Forbidden("只能修改本企业的信息。")
         refused = [field for field in STAFF_ONLY_FIELDS if field in changes]
         if refused:

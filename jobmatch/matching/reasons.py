@@ -10,9 +10,10 @@ too. Reasons for a firm speak of the resident and never mention their priority g
 import numpy as np
 
 from jobmatch.matching.features import FEATURE_INDEX
-from jobmatch.matching.tables import PostTable, ResidentTable
+from jobmatch.matching.tables import SHIFT_CODES, PostTable, ResidentTable
+from jobmatch.posts.enums import Shift
 
-SHIFT_NAMES = {0: "白班", 1: "夜班", 2: "倒班"}
+SHIFT_NAMES = {number: Shift(shift).label for shift, number in SHIFT_CODES.items()}
 TOPICS = {
     "skills": ("skill_coverage", "related_skill"),
     "missing": ("skills_missing",),

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
 from jobmatch.errors import Conflict
 from jobmatch.extensions import db
@@ -39,6 +40,7 @@ from jobmatch.matching.training import (
     is_held_out,
     make_outcomes,
 )
+from jobmatch.training.enums import EnrollmentStatus
 
 logger = logging.getLogger(__name__)
 MIN_OUTCOMES = 50
@@ -71,7 +73,7 @@ def _as_of(records, session: Session, applications) -> list:
             Enrollment.resident_id, Cohort.program_code, Enrollment.passed, Enrollment.completed_on
         )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.status == "completed")
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED)
     ):
         completions[rid].append((program, bool(passed), done))
     by_id = {r.id: r for r in records}
@@ -102,7 +104,7 @@ def load_outcomes(session: Session) -> Outcomes:
         )
         .where(Application.status.in_(tuple(RELEVANCE)))
         # A withdrawal because the resident was in class says nothing about the match.
-        .where(or_(Application.reason.is_(None), Application.reason != "in_training"))
+        .where(or_(Application.reason.is_(None), Application.reason != Reason.IN_TRAINING))
         .order_by(Application.created_at, Application.id)
     ).all()
     applications = [(r, p, s, (at or datetime.now(UTC)).date()) for r, p, s, at in rows]
@@ -171,7 +173,10 @@ def train_and_register(config, today: date | None = None, kinds=None) -> dict:
     policy = PriorityPolicy.from_config(config)
     with Session(db.engine) as session:
         outcomes = load_outcomes(session)
-    if len(outcomes.statuses) < MIN_OUTCOMES or not (outcomes.statuses == "hired").any():
+    if (
+        len(outcomes.statuses) < MIN_OUTCOMES
+        or not (outcomes.statuses == ApplicationStatus.HIRED).any()
+    ):
         raise Conflict(f"已记录的求职结果不足（需至少{MIN_OUTCOMES}条且含录用），暂不能训练模型。")
     X = application_features(outcomes)
     cv = cross_validate(outcomes, today, **({"kinds": kinds} if kinds else {}))

@@ -6,9 +6,11 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
+from jobmatch.jobs import service as jobs
+from jobmatch.jobs.schemas import JobAccepted
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching import service
-from jobmatch.matching.retrain import train_and_register
+from jobmatch.matching.retrain_job import RETRAIN_JOB
 from jobmatch.matching.schemas import (
     AllocateIn,
     AllocateOut,
@@ -17,7 +19,6 @@ from jobmatch.matching.schemas import (
     MatchOut,
     ModelOut,
     TrainIn,
-    TrainOut,
 )
 
 blp = Blueprint(
@@ -67,21 +68,18 @@ class Model(MethodView):
 
 @blp.route("/model/train")
 class ModelTrain(MethodView):
-    @secured(blp, 409, 422, roles=STAFF_ROLES)
+    @secured(blp, 422, roles=STAFF_ROLES)
     @blp.arguments(TrainIn, required=False)
-    @blp.response(201, TrainOut)
+    @blp.response(202, JobAccepted)
     def post(self, args):
-        """Retrain from recorded outcomes now; promoted only if no worse than current (staff)."""
-        kinds = (args["kind"],) if args.get("kind") else None
-        card = train_and_register(current_app.config, kinds=kinds)
-        service.engine().model.refresh(force=True)
-        return {
-            "version": card["version"],
-            "status": card["status"],
-            "promoted": card["promotion"]["promoted"],
-            "reason": card["promotion"]["reason"],
-            "card": card,
-        }
+        """Queue a retrain from recorded outcomes; promoted only if no worse than current.
+        Read the job at /api/jobs/{job_id}: its result is the new model card (staff)."""
+        payload = {"kind": args["kind"]} if args.get("kind") else {}
+        # One retrain at a time: asking again while one waits or runs answers that one.
+        job = jobs.enqueue(
+            "retrain", RETRAIN_JOB, payload, actor=require_user(), dedupe_key="retrain"
+        )
+        return {"job_id": job.id}
 
 
 @blp.route("/matching/allocate")

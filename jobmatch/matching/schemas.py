@@ -106,11 +106,3 @@ class ModelOut(Schema):
     trusted = fields.Boolean(required=True)
     problem = fields.String(allow_none=True)
     card = fields.Dict(allow_none=True)
-
-
-class TrainOut(Schema):
-    version = fields.String()
-    status = fields.String(metadata={"description": "current or candidate"})
-    promoted = fields.Boolean()
-    reason = fields.String()
-    card = fields.Dict()

@@ -16,6 +16,7 @@ import numpy as np
 from flask import Flask, current_app
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, NotFound
 from jobmatch.matching.eligibility import commute_km, eligible
@@ -247,7 +248,7 @@ def _rank_residents(matching, snapshot, ranker, post_id, limit, for_firm) -> lis
 
 
 def resident_matches(user: User, resident_id: int, limit: int) -> list[Match]:
-    if not (is_staff(user) or (user.role == "resident" and user.resident_id == resident_id)):
+    if not (is_staff(user) or (user.role == Role.RESIDENT and user.resident_id == resident_id)):
         raise Forbidden("只能查看本人的推荐岗位。")
     return rank_posts_for_resident(resident_id, limit)
 
@@ -259,7 +260,7 @@ def post_candidates(user: User, post_id: int, limit: int) -> list[Candidate] | l
     """Staff see the score's parts; a firm sees its own posts' candidates, nothing sensitive."""
     if is_staff(user):
         return rank_residents_for_post(post_id, limit)
-    if user.role != "firm":
+    if user.role != Role.FIRM:
         raise Forbidden("只有人社局工作人员或发布该岗位的企业可以查看候选人。")
     snapshot = engine().snapshot()
     p = snapshot.posts.index.get(int(post_id))

@@ -22,6 +22,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from jobmatch.applications.enums import FINISHED_STATUSES, ApplicationStatus
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
@@ -38,6 +39,7 @@ from jobmatch.matching.tables import (
 )
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
 GAP_SECONDS = 300
@@ -118,7 +120,7 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
     training = (
         select(Enrollment.resident_id, Cohort.program_code, Enrollment.passed)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.status == "completed")
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED)
     )
     for rid, program, passed in _by_resident(session, training, Enrollment.resident_id, ids):
         completed[rid].add(program)
@@ -127,7 +129,7 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
     counts = select(
         Application.resident_id,
         func.count(),
-        func.sum(case((Application.status == "hired", 1), else_=0)),
+        func.sum(case((Application.status == ApplicationStatus.HIRED, 1), else_=0)),
     ).group_by(Application.resident_id)
     applied = {
         rid: (n, hires or 0)
@@ -152,11 +154,11 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
 
 
 def firm_hire_rates(session: Session) -> dict[int, float]:
-    decided = Application.status.in_(("hired", "rejected", "withdrawn"))
+    decided = Application.status.in_(FINISHED_STATUSES)
     rows = session.execute(
         select(
             Post.firm_id,
-            func.sum(case((Application.status == "hired", 1), else_=0)),
+            func.sum(case((Application.status == ApplicationStatus.HIRED, 1), else_=0)),
             func.sum(case((decided, 1), else_=0)),
         )
         .join(Post, Post.id == Application.post_id)

@@ -12,10 +12,12 @@ from datetime import date
 import numpy as np
 
 from jobmatch.education import EDUCATION_RANK
+from jobmatch.posts.enums import Category, PostStatus, Shift
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import PRIORITY_GROUPS
 
-SHIFT_CODES = {"day": 0, "night": 1, "rotating": 2}
-PREFERENCE_CODES = {"any": 0, "day": 1, "night": 2}
+SHIFT_CODES = {Shift.DAY: 0, Shift.NIGHT: 1, Shift.ROTATING: 2}
+PREFERENCE_CODES = {ShiftPreference.ANY: 0, ShiftPreference.DAY: 1, ShiftPreference.NIGHT: 2}
 NO_MAX_AGE = 999
 NO_EXPIRY = 99_991_231
 
@@ -34,9 +36,9 @@ class ResidentRecord:
     lat: float | None = None
     lon: float | None = None
     desired_wage: int | None = None
-    shift_preference: str = "any"
+    shift_preference: str = ShiftPreference.ANY
     max_commute_km: float | None = None
-    employment_status: str = "unemployed"
+    employment_status: str = EmploymentStatus.UNEMPLOYED
     skills: frozenset[str] = frozenset()
     completed_programs: frozenset[str] = frozenset()  # completed enrollments, passed or not
     certificates: frozenset[str] = frozenset()  # completed and passed: the program's certificate
@@ -50,19 +52,19 @@ class PostRecord:
     id: int
     firm_id: int
     title: str
-    category: str = "general"
+    category: str = Category.GENERAL
     occupation_code: str | None = None
     openings: int = 1
     filled: int = 0
     wage_min: int = 3000
     wage_max: int = 4000
-    shift: str = "day"
+    shift: str = Shift.DAY
     min_education: str | None = None
     min_age: int = 16
     max_age: int | None = None
     meals_provided: bool = False
     housing_provided: bool = False
-    status: str = "open"
+    status: str = PostStatus.OPEN
     expires_on: date | None = None
     lat: float | None = None
     lon: float | None = None
@@ -150,7 +152,9 @@ class ResidentTable:
                 [PREFERENCE_CODES[r.shift_preference] for r in records], dtype=np.int8
             ),
             "max_commute": np.array([_coordinate(r.max_commute_km) for r in records]),
-            "unemployed": np.array([r.employment_status == "unemployed" for r in records]),
+            "unemployed": np.array(
+                [r.employment_status == EmploymentStatus.UNEMPLOYED for r in records]
+            ),
             "applications": np.array([r.applications for r in records], dtype=np.float64),
             "hires": np.array([r.hires for r in records], dtype=np.float64),
             "alive": np.ones(len(records), dtype=bool),
@@ -211,7 +215,7 @@ class PostTable:
         self.ids = np.array([p.id for p in records], dtype=np.int64)
         self.index = {int(pid): row for row, pid in enumerate(self.ids)}
         self.firm_ids = np.array([p.firm_id for p in records], dtype=np.int64)
-        self.status_open = np.array([p.status == "open" for p in records], dtype=bool)
+        self.status_open = np.array([p.status == PostStatus.OPEN for p in records], dtype=bool)
         self.openings_left = np.array([p.openings - p.filled for p in records], dtype=np.int64)
         self.expires_key = np.array(
             [NO_EXPIRY if p.expires_on is None else day_key(p.expires_on) for p in records],
@@ -230,7 +234,7 @@ class PostTable:
         self.wage_min = np.array([p.wage_min for p in records], dtype=np.float64)
         self.wage_max = np.array([p.wage_max for p in records], dtype=np.float64)
         self.shift = np.array([SHIFT_CODES[p.shift] for p in records], dtype=np.int8)
-        self.skilled = np.array([p.category == "skilled" for p in records], dtype=np.float64)
+        self.skilled = np.array([p.category == Category.SKILLED for p in records], dtype=np.float64)
         self.perks = np.array(
             [int(p.meals_provided) + int(p.housing_provided) for p in records], dtype=np.float64
         )

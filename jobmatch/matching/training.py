@@ -16,6 +16,8 @@ from datetime import date
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from jobmatch.applications.enums import FINISHED_STATUSES
+from jobmatch.applications.enums import ApplicationStatus as S
 from jobmatch.matching.baselines import RandomRanker, RulesRanker, SkillOverlapRanker
 from jobmatch.matching.eligibility import eligible
 from jobmatch.matching.evaluation import evaluate
@@ -23,7 +25,7 @@ from jobmatch.matching.features import FEATURE_INDEX, History, pair_features, sm
 from jobmatch.matching.model import MODEL_KINDS, PipelineRanker, fit_explainer, fit_pipeline
 from jobmatch.matching.tables import PostTable, ResidentTable, day_key
 
-RELEVANCE = {"hired": 1.0, "interview": 0.5, "rejected": 0.0, "withdrawn": 0.0}
+RELEVANCE = {S.HIRED: 1.0, S.INTERVIEW: 0.5, S.REJECTED: 0.0, S.WITHDRAWN: 0.0}
 PRIMARY = ("all_posts", "ndcg@10")
 HELD_OUT_SHARE = 5  # one resident in five
 
@@ -104,8 +106,8 @@ def application_features(outcomes: Outcomes) -> np.ndarray:
     """Features of each recorded application with the history known when it was made."""
     position = np.lexsort((np.arange(len(outcomes.day_keys)), outcomes.day_keys))
     position = np.argsort(position)
-    hired = outcomes.statuses == "hired"
-    decided = hired | np.isin(outcomes.statuses, ["rejected", "withdrawn"])
+    hired = outcomes.statuses == S.HIRED
+    decided = hired | np.isin(outcomes.statuses, [S.REJECTED, S.WITHDRAWN])
     pi = outcomes.pi
     firms = outcomes.posts.firm_ids[pi]
     history = History(
@@ -186,8 +188,8 @@ def ranking_pairs(outcomes: Outcomes, resident_ids, today: date) -> RankingPairs
 
     # The firm's hire rate without the resident's own outcomes, which are what is being ranked.
     app_firms = posts.firm_ids[outcomes.pi]
-    hired = (outcomes.statuses == "hired").astype(float)
-    decided = np.isin(outcomes.statuses, ["hired", "rejected", "withdrawn"]).astype(float)
+    hired = (outcomes.statuses == S.HIRED).astype(float)
+    decided = np.isin(outcomes.statuses, FINISHED_STATUSES).astype(float)
     firm_hires, firm_decided = {}, {}
     own_hires, own_decided = {}, {}
     for f, r, h, d in zip(

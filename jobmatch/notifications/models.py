@@ -3,12 +3,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from jobmatch.accounts.enums import Role
 from jobmatch.database import Timestamps, UtcDateTime
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
 
 # A notice goes to one user, or to every user of a role (the bureau's shared staff inbox).
-RECIPIENT_ROLES = ("staff",)
+RECIPIENT_ROLES = (Role.STAFF.value,)
 NOTIFICATION_KINDS = (
     "application_new",  # to a firm's users: someone applied or was referred to their post
     "application_status",  # to a resident: their application moved

@@ -5,15 +5,16 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Select, String, cast, exists, func, literal, or_, select
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
+from jobmatch.applications.enums import IN_PROGRESS_STATUSES
 from jobmatch.applications.models import Application
 from jobmatch.errors import NotFound
 from jobmatch.extensions import db
 from jobmatch.notifications.models import Notification
 from jobmatch.notifications.senders import Message, send
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post
-
-IN_PROGRESS = ("recommended", "applied", "interview")
 
 
 def _users(*conditions) -> list[int]:
@@ -23,24 +24,24 @@ def _users(*conditions) -> list[int]:
 
 def to_firm(firm_id: int, kind: str, text: str, link: str | None = None) -> list[Message]:
     """One message for each active user of the firm."""
-    user_ids = _users(User.role == "firm", User.firm_id == firm_id)
+    user_ids = _users(User.role == Role.FIRM, User.firm_id == firm_id)
     return [Message(kind, text, link, user_id=user_id) for user_id in user_ids]
 
 
 def to_resident(resident_id: int, kind: str, text: str, link: str | None = None) -> list[Message]:
     """A message for the resident's own account, if the resident has one."""
-    user_ids = _users(User.role == "resident", User.resident_id == resident_id)
+    user_ids = _users(User.role == Role.RESIDENT, User.resident_id == resident_id)
     return [Message(kind, text, link, user_id=user_id) for user_id in user_ids]
 
 
 def to_staff(kind: str, text: str, link: str | None = None) -> list[Message]:
-    return [Message(kind, text, link, recipient_role="staff")]
+    return [Message(kind, text, link, recipient_role=Role.STAFF)]
 
 
 def _visible_to(user: User) -> Select:
     mine = Notification.user_id == user.id
     if is_staff(user):
-        mine = or_(mine, Notification.recipient_role == "staff")
+        mine = or_(mine, Notification.recipient_role == Role.STAFF)
     return select(Notification).where(mine)
 
 
@@ -78,7 +79,7 @@ def notify_unfilled_posts(*, min_age_days: int = 7, today: date | None = None) -
     today = today or date.today()
     listed_before = datetime.now(UTC) - timedelta(days=min_age_days)
     someone_in_progress = exists().where(
-        Application.post_id == Post.id, Application.status.in_(IN_PROGRESS)
+        Application.post_id == Post.id, Application.status.in_(IN_PROGRESS_STATUSES)
     )
     already_flagged = exists().where(
         Notification.kind == "post_unfilled",
@@ -88,7 +89,7 @@ def notify_unfilled_posts(*, min_age_days: int = 7, today: date | None = None) -
     posts = db.session.scalars(
         select(Post)
         .where(
-            Post.status == "open",
+            Post.status == PostStatus.OPEN,
             Post.filled < Post.openings,
             or_(Post.expires_on.is_(None), Post.expires_on >= today),
             Post.created_at <= listed_before,

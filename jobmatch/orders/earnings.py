@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import and_, case, func, or_, select
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
@@ -105,7 +106,7 @@ def ledger_lines(conditions: list) -> list[tuple[int, Order, int, int]]:
 
 def resident_earnings(actor: User, resident_id: int, start: date | None, end: date | None) -> dict:
     """One resident's pay per order over a period (all time when open-ended)."""
-    if not (is_staff(actor) or (actor.role == "resident" and actor.resident_id == resident_id)):
+    if not (is_staff(actor) or (actor.role == Role.RESIDENT and actor.resident_id == resident_id)):
         raise Forbidden("只能查看自己的计件收入。")
     if resident_id > MAX_ID or db.session.get(Resident, resident_id) is None:
         raise NotFound("居民不存在。")

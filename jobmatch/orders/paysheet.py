@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, Invalid
 from jobmatch.extensions import db
@@ -42,7 +43,7 @@ def _firm_scope(actor: User, firm_id: int | None) -> int | None:
         if firm_id is not None and db.session.get(Firm, firm_id) is None:
             raise Invalid("输入有误，请按提示修改。", {"firm_id": ["企业不存在。"]})
         return firm_id
-    if actor.role == "firm" and firm_id in (None, actor.firm_id):
+    if actor.role == Role.FIRM and firm_id in (None, actor.firm_id):
         return actor.firm_id
     raise Forbidden("当前账号无权查看该工资表。")
 

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
 from jobmatch.orders import earnings, paysheet, service
 from jobmatch.orders.schemas import (
@@ -41,7 +42,7 @@ ERRORS = {
 }
 
 
-ORDER_READERS = (*STAFF_ROLES, "firm")
+ORDER_READERS = (*STAFF_ROLES, Role.FIRM)
 
 
 @blp.route("/orders")

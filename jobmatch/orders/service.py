@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import case, func, or_, select, update
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
@@ -26,7 +27,7 @@ def require_staff(actor: User) -> None:
 
 def require_order_reader(actor: User) -> None:
     """Staff read every order; a firm user reads its own firm's; nobody else reads any."""
-    if not (is_staff(actor) or actor.role == "firm"):
+    if not (is_staff(actor) or actor.role == Role.FIRM):
         raise Forbidden("当前账号无权查看订单。")
 
 

@@ -7,10 +7,11 @@ from jobmatch.catalogue.models import Skill
 from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.posts.enums import Category, PostStatus, Shift
 
-CATEGORIES = ("general", "skilled")
-SHIFTS = ("day", "night", "rotating")
-POST_STATUSES = ("open", "paused", "closed")
+CATEGORIES = Category.values()
+SHIFTS = Shift.values()
+POST_STATUSES = PostStatus.values()
 
 post_skills = Table(
     "post_skills",
@@ -54,14 +55,14 @@ class Post(Timestamps, db.Model):
     filled: Mapped[int] = mapped_column(default=0)
     wage_min: Mapped[int]
     wage_max: Mapped[int]
-    shift: Mapped[str] = mapped_column(String(16), default="day")
+    shift: Mapped[str] = mapped_column(String(16), default=Shift.DAY)
     min_education: Mapped[str | None] = mapped_column(String(32))
     min_age: Mapped[int] = mapped_column(default=16)
     max_age: Mapped[int | None]
     meals_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     housing_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.OPEN)
     expires_on: Mapped[date | None]
 
     firm: Mapped[Firm] = relationship()

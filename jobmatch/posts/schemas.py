@@ -14,6 +14,7 @@ from marshmallow import (
 
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.posts import fair_hiring
+from jobmatch.posts.enums import PostStatus, Shift
 from jobmatch.posts.models import CATEGORIES, POST_STATUSES, SHIFTS
 from jobmatch.schemas import InputSchema, Text
 
@@ -117,12 +118,14 @@ class PostCreate(PostFields):
     openings = fields.Integer(required=True, strict=True, validate=_openings)
     wage_min = fields.Integer(required=True, strict=True, validate=_wage)
     wage_max = fields.Integer(required=True, strict=True, validate=_wage)
-    shift = Text(load_default="day", validate=_one_of(SHIFTS), metadata={"enum": list(SHIFTS)})
+    shift = Text(load_default=Shift.DAY, validate=_one_of(SHIFTS), metadata={"enum": list(SHIFTS)})
     required_skills = fields.List(Text(validate=_code), validate=_codes, load_default=list)
     required_certificates = fields.List(Text(validate=_code), validate=_codes, load_default=list)
     min_age = fields.Integer(strict=True, load_default=16, validate=_min_age)
     status = Text(
-        load_default="open", validate=_one_of(POST_STATUSES), metadata={"enum": list(POST_STATUSES)}
+        load_default=PostStatus.OPEN,
+        validate=_one_of(POST_STATUSES),
+        metadata={"enum": list(POST_STATUSES)},
     )
 
 

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
@@ -80,7 +81,7 @@ def get_post(post_id: int) -> Post:
 def create_post(actor: User, data: dict) -> Post:
     firm_id = data["firm_id"]
     if not is_staff(actor):
-        if actor.role != "firm" or actor.firm_id != firm_id:
+        if actor.role != Role.FIRM or actor.firm_id != firm_id:
             raise Forbidden("企业账号只能为本企业发布岗位。")
     elif db.session.get(Firm, firm_id) is None:
         raise Invalid("企业不存在。", {"firm_id": [f"企业 {firm_id} 不存在。"]})
@@ -92,7 +93,7 @@ def create_post(actor: User, data: dict) -> Post:
 
 def update_post(actor: User, post_id: int, changes: dict) -> Post:
     post = get_post(post_id)
-    if not is_staff(actor) and (actor.role != "firm" or actor.firm_id != post.firm_id):
+    if not is_staff(actor) and (actor.role != Role.FIRM or actor.firm_id != post.firm_id):
         raise Forbidden("只能修改本企业的岗位。")
     _check_ranges(post, changes)
     if "openings" in changes and changes["openings"] < post.filled:

@@ -7,8 +7,10 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from jobmatch.posts.enums import Category, PostStatus
 from jobmatch.reports.service import CHINA
-from jobmatch.web.labels import CATEGORY, GROUP, POST_STATUS
+from jobmatch.residents.enums import PriorityGroup
+from jobmatch.vocabulary import Vocabulary
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,8 +20,8 @@ def _time(value: datetime | None):
     return value.astimezone(CHINA).replace(tzinfo=None) if value is not None else None
 
 
-def _label(table: dict, empty: str) -> Callable:
-    return lambda value: empty if value is None else table.get(value, value)
+def _label(code_set: type[Vocabulary], empty: str) -> Callable:
+    return lambda value: empty if value is None else code_set.label_of(value)
 
 
 def _plain(value):
@@ -35,8 +37,8 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
             ("post_id", "岗位编号", _plain),
             ("title", "岗位名称", _plain),
             ("firm_name", "企业", _plain),
-            ("category", "类别", _label(CATEGORY, "")),
-            ("status", "状态", _label(POST_STATUS, "")),
+            ("category", "类别", _label(Category, "")),
+            ("status", "状态", _label(PostStatus, "")),
             ("openings", "招聘人数", _plain),
             ("filled", "已招人数", _plain),
             ("hires", "在职录用人数", _plain),
@@ -52,7 +54,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
     "placements-by-group": (
         "重点人群就业",
         [
-            ("group", "人员类别", _label(GROUP, "非重点人群")),
+            ("group", "人员类别", _label(PriorityGroup, "非重点人群")),
             ("residents", "登记人数", _plain),
             ("placed_residents", "已就业人数", _plain),
             ("hires", "录用人次", _plain),
@@ -85,7 +87,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
         [
             ("firm_id", "企业编号", _plain),
             ("firm_name", "企业", _plain),
-            ("category", "类别", _label(CATEGORY, "")),
+            ("category", "类别", _label(Category, "")),
             ("posts", "岗位数", _plain),
             ("openings", "招聘人数", _plain),
             ("filled", "已招人数", _plain),

@@ -9,21 +9,15 @@ from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community
 from jobmatch.crypto import EncryptedText
 from jobmatch.database import Timestamps
+from jobmatch.education import Education
 from jobmatch.extensions import db
 from jobmatch.posts.models import _in
+from jobmatch.residents.enums import EmploymentStatus, Gender, PriorityGroup, ShiftPreference
 
-GENDERS = ("male", "female")
-SHIFT_PREFERENCES = ("day", "night", "any")
-PRIORITY_GROUPS = (
-    "relocated",
-    "poverty_alleviated",
-    "monitored",
-    "disabled",
-    "zero_employment_family",
-    "veteran",
-    "low_income",
-)
-EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "in_training", "not_seeking")
+GENDERS = Gender.values()
+SHIFT_PREFERENCES = ShiftPreference.values()
+PRIORITY_GROUPS = PriorityGroup.values()
+EMPLOYMENT_STATUSES = EmploymentStatus.values()
 SKILL_SOURCES = ("declared", "training")
 
 
@@ -49,13 +43,13 @@ class Resident(Timestamps, db.Model):
     phone: Mapped[str] = mapped_column(EncryptedText, deferred=True, deferred_group="pii")
     gender: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date] = mapped_column(index=True)
-    education: Mapped[str] = mapped_column(String(32), default="other")
+    education: Mapped[str] = mapped_column(String(32), default=Education.OTHER)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     desired_wage: Mapped[int | None]
-    shift_preference: Mapped[str] = mapped_column(String(8), default="any")
+    shift_preference: Mapped[str] = mapped_column(String(8), default=ShiftPreference.ANY)
     max_commute_km: Mapped[float | None]
-    employment_status: Mapped[str] = mapped_column(String(16), default="unemployed")
+    employment_status: Mapped[str] = mapped_column(String(16), default=EmploymentStatus.UNEMPLOYED)
 
     community: Mapped[Community | None] = relationship()
     skill_links: Mapped[list["ResidentSkill"]] = relationship(

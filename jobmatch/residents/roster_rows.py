@@ -15,14 +15,12 @@ from typing import Any
 
 from jobmatch.education import parse_education
 from jobmatch.residents import vocabulary
+from jobmatch.residents.enums import Gender, PriorityGroup
 from jobmatch.residents.roster_catalogues import Catalogues
 from jobmatch.residents.roster_columns import GROUP_FIELD
 from jobmatch.residents.schemas import parse_working_age_id
 from jobmatch.validators import IdNumber, parse_mobile
 
-GENDER_WORDS = {"男": "male", "男性": "male", "m": "male", "male": "male"}
-GENDER_WORDS |= {"女": "female", "女性": "female", "f": "female", "female": "female"}
-GENDER_NAMES = {"male": "男", "female": "女"}
 FOOTER_WORDS = ("制表人", "制表", "填表人", "审核人", "负责人", "合计", "总计", "填报单位")
 FOOTER_WORDS += ("填报日期", "填表日期", "制表日期", "备注：", "说明：", "注：")
 
@@ -141,11 +139,9 @@ def _identity(row: RosterRow, cells, today: date, lookup_hash) -> None:
         return
     row.id_hash = lookup_hash(row.identity.number)
     gender = cells.get("gender", "")
-    if gender:
-        said = GENDER_WORDS.get(vocabulary.compact(gender))
-        if said != row.identity.gender:
-            by_id = GENDER_NAMES[row.identity.gender]
-            row.warn("gender", f"性别“{gender}”与身份证号码不符，以身份证号码为准（{by_id}）。")
+    if gender and Gender.lookup(gender) != row.identity.gender:
+        by_id = Gender.label_of(row.identity.gender)
+        row.warn("gender", f"性别“{gender}”与身份证号码不符，以身份证号码为准（{by_id}）。")
     birth = cells.get("birth_date", "")
     if birth and not _same_birth(birth, row.identity.birth_date):
         shown = f"{row.identity.birth_date:%Y-%m-%d}"
@@ -158,7 +154,7 @@ def _groups(row: RosterRow, cells: dict[str, str], optional) -> None:
     listed = optional("groups", vocabulary.parse_groups)
     if listed is not None:
         row.groups_on = set(listed)
-        row.groups_off = set(vocabulary.GROUP_NAMES_ZH) - row.groups_on
+        row.groups_off = set(PriorityGroup.values()) - row.groups_on
     for name, text in cells.items():
         if not name.startswith(GROUP_FIELD) or not text:
             continue
@@ -167,7 +163,7 @@ def _groups(row: RosterRow, cells: dict[str, str], optional) -> None:
         if answer is None:
             continue
         if listed is not None and answer != (group in row.groups_on):
-            label = vocabulary.GROUP_NAMES_ZH[group]
+            label = PriorityGroup.label_of(group)
             row.warn(
                 name, f"“{label}”一列与人员类别不一致，以该列为准（{'是' if answer else '否'}）。"
             )

@@ -13,8 +13,10 @@ from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from jobmatch.database import utcnow
+from jobmatch.education import Education
 from jobmatch.errors import Conflict
 from jobmatch.extensions import db
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.roster_rows import RosterRow
 
@@ -22,13 +24,13 @@ LOOKUP_CHUNK = 500
 FIELDS = ("name", "phone", "education", "community_id", "grid_id", "desired_wage")
 FIELDS += ("shift_preference", "max_commute_km", "employment_status")
 DEFAULTS = {
-    "education": "other",
+    "education": Education.OTHER.value,
     "community_id": None,
     "grid_id": None,
     "desired_wage": None,
-    "shift_preference": "any",
+    "shift_preference": ShiftPreference.ANY.value,
     "max_commute_km": None,
-    "employment_status": "unemployed",
+    "employment_status": EmploymentStatus.UNEMPLOYED.value,
 }
 
 

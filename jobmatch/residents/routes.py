@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
 from jobmatch.residents import export, importer, roster_export, roster_uploads, service
 from jobmatch.residents.export_schemas import PersonalDataExport
@@ -41,7 +42,7 @@ ERRORS = {
 }
 staff_only = partial(secured, blp, roles=STAFF_ROLES, descriptions=ERRORS)
 # Firms never see residents here: refused before anything about the request is looked at.
-staff_or_resident = partial(secured, blp, roles=(*STAFF_ROLES, "resident"), descriptions=ERRORS)
+staff_or_resident = partial(secured, blp, roles=(*STAFF_ROLES, Role.RESIDENT), descriptions=ERRORS)
 
 
 @blp.route("")

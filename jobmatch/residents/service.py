@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer_group
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.catalogue.models import Skill
@@ -20,6 +21,7 @@ from jobmatch.communities.models import Community, Grid
 from jobmatch.crypto import cipher
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.vocabulary import normalise_name
 from jobmatch.validators import IdNumber, age_on, mask_id_number, mask_mobile
@@ -43,13 +45,13 @@ INVALID = "输入有误，请按提示修改。"
 
 
 def may_see_resident(viewer: User, resident_id: int) -> bool:
-    return is_staff(viewer) or (viewer.role == "resident" and viewer.resident_id == resident_id)
+    return is_staff(viewer) or (viewer.role == Role.RESIDENT and viewer.resident_id == resident_id)
 
 
 def authorise(viewer: User, resident_id: int) -> None:
     """Staff, or the resident itself; everyone else is refused without learning anything."""
     if not may_see_resident(viewer, resident_id):
-        if viewer.role == "resident":
+        if viewer.role == Role.RESIDENT:
             raise Forbidden("只能查看或修改本人的信息。")
         raise Forbidden("当前账号无权查看居民信息。")
 
@@ -109,9 +111,9 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         community_id=data.get("community_id"),
         grid_id=data.get("grid_id"),
         desired_wage=data.get("desired_wage"),
-        shift_preference=data.get("shift_preference", "any"),
+        shift_preference=data.get("shift_preference", ShiftPreference.ANY),
         max_commute_km=data.get("max_commute_km"),
-        employment_status=data.get("employment_status", "unemployed"),
+        employment_status=data.get("employment_status", EmploymentStatus.UNEMPLOYED),
     )
     resident.skill_links = [ResidentSkill(skill_code=code) for code in _unique(data.get("skills"))]
     resident.group_links = [ResidentGroup(group=group) for group in _unique(data.get("groups"))]

@@ -5,6 +5,7 @@ from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
 from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
 
 # China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
@@ -63,7 +64,9 @@ class ProgramCreate(TrainingSchema):
     skills = fields.List(
         fields.String(), load_default=list, metadata={"description": "skill codes"}
     )
-    certificate_type = fields.String(load_default="training", validate=_one_of(CERTIFICATE_TYPES))
+    certificate_type = fields.String(
+        load_default=CertificateType.TRAINING, validate=_one_of(CERTIFICATE_TYPES)
+    )
 
 
 class ProgramUpdate(TrainingSchema):
@@ -113,7 +116,7 @@ class _CohortFields(TrainingSchema):
 
 class CohortCreate(_CohortFields):
     program_code = fields.String(required=True, validate=_CODE)
-    mode = fields.String(load_default="classroom", validate=_one_of(COHORT_MODES))
+    mode = fields.String(load_default=CohortMode.CLASSROOM, validate=_one_of(COHORT_MODES))
     firm_id = fields.Integer(
         allow_none=True, validate=_range(1), metadata={"description": "required on the job"}
     )
@@ -123,7 +126,7 @@ class CohortCreate(_CohortFields):
 
     @validates_schema
     def firm_on_the_job(self, data, **kwargs):
-        if data.get("mode") == "on_the_job" and not data.get("firm_id"):
+        if data.get("mode") == CohortMode.ON_THE_JOB and not data.get("firm_id"):
             raise ValidationError("驻企跟班培训须填写企业。", "firm_id")
 
 
@@ -204,7 +207,7 @@ class EnrollmentCreate(TrainingSchema):
 class EnrollmentUpdate(TrainingSchema):
     status = fields.String(
         required=True,
-        validate=_one_of(("enrolled", "dropped")),
+        validate=_one_of((EnrollmentStatus.ENROLLED, EnrollmentStatus.DROPPED)),
         metadata={"description": "completed comes only from a passed assessment"},
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community
@@ -22,6 +23,7 @@ from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.residents.models import Resident
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program, TrainingSession
 
 
@@ -32,7 +34,7 @@ def require_staff(actor: User | None) -> None:
 
 def list_enrollments_for_resident(actor: User | None, resident_id: int) -> list[Enrollment]:
     """A resident's training, newest first, with each cohort's program: staff, or the resident."""
-    own = actor is not None and actor.role == "resident" and actor.resident_id == resident_id
+    own = actor is not None and actor.role == Role.RESIDENT and actor.resident_id == resident_id
     if not (is_staff(actor) or own):
         raise Forbidden("只能查看本人的培训记录。")
     return list(
@@ -227,8 +229,8 @@ def clashing_residents(cohort_id: int, held_on, starts_at, ends_at) -> list[tupl
         .join(Resident, Resident.id == mine.resident_id)
         .where(
             mine.cohort_id == cohort_id,
-            mine.status != "dropped",
-            theirs.status != "dropped",
+            mine.status != EnrollmentStatus.DROPPED,
+            theirs.status != EnrollmentStatus.DROPPED,
             TrainingSession.held_on == held_on,
             TrainingSession.starts_at < ends_at,
             TrainingSession.ends_at > starts_at,
@@ -266,7 +268,7 @@ def add_session(actor: User, cohort_id: int, data: dict) -> TrainingSession:
         )
     trainees = db.session.scalars(
         select(Enrollment.resident_id).where(
-            Enrollment.cohort_id == cohort_id, Enrollment.status != "dropped"
+            Enrollment.cohort_id == cohort_id, Enrollment.status != EnrollmentStatus.DROPPED
         )
     ).all()
     lock_residents(list(trainees))

@@ -22,11 +22,13 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.errors import Conflict
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import (
     Attendance,
     Cohort,
@@ -126,7 +128,7 @@ def _completed(scope: list) -> list:
         )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(Program, Program.code == Cohort.program_code)
-        .where(Enrollment.status == "completed", *scope)
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED, *scope)
         .order_by(Enrollment.id)
     ).all()
 
@@ -136,7 +138,7 @@ def _days_signed_in(scope: list) -> dict[int, int]:
         select(Attendance.enrollment_id, func.count(distinct(TrainingSession.held_on)))
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
-        .where(Enrollment.status == "completed", *scope)
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED, *scope)
         .group_by(Attendance.enrollment_id)
     )
     return dict(rows.all())
@@ -152,7 +154,7 @@ def compute_rows(cohort_id: int | None = None) -> list[SubsidyRow]:
     if cohort_id is not None:
         trainee = aliased(Enrollment)
         trainees = select(trainee.resident_id).where(
-            trainee.cohort_id == cohort_id, trainee.status == "completed"
+            trainee.cohort_id == cohort_id, trainee.status == EnrollmentStatus.COMPLETED
         )
         scope = [Enrollment.resident_id.in_(trainees)]
         claim_scope = [SubsidyClaim.resident_id.in_(trainees)]
@@ -240,7 +242,7 @@ def cohort_roster(actor: User, cohort_id: int) -> Roster:
             Resident.id.in_([row.resident_id for row in rows])
         )
     )
-    full = actor.role == "admin"
+    full = actor.role == Role.ADMIN
     people_by_id = {
         rid: (name, number if full else mask_id_number(number)) for rid, name, number in people
     }

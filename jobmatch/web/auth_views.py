@@ -2,15 +2,13 @@
 
 from flask import redirect, render_template, request, url_for
 
-from jobmatch.accounts.auth import authenticate
+from jobmatch.accounts.throttle import authenticate_throttled
 from jobmatch.errors import Unauthorized
-from jobmatch.extensions import limiter
 from jobmatch.web.blueprint import blp
 from jobmatch.web.session import home_for, safe_next, sign_in, sign_out, web_user
 
 
 @blp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
 def login():
     """The sign-in form; a good password leads to the page of the account's role."""
     user = web_user()
@@ -26,7 +24,8 @@ def login():
             errors["password"] = "请填写密码。"
         if not errors:
             try:
-                user = authenticate(username, password)
+                # Throttled like the API's sign-in: too many failures are a 429 page.
+                user = authenticate_throttled(username, password)
             except Unauthorized as error:
                 # One message for a wrong password and an unknown name: it tells nothing away.
                 errors["form"] = error.message

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from jobmatch.accounts.models import User
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.catalogue import service as catalogue
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.extensions import db
 from jobmatch.matching import service as matching
 from jobmatch.matching.service import Match
 from jobmatch.residents.models import Resident, ResidentSkill
 from jobmatch.validators import age_on
-from jobmatch.web.labels import APPLICATION_STATUS
 
 MATCH_LIMIT = 20
 
@@ -48,7 +48,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
         resident.id: {
             "name": resident.name,
             "age": age_on(resident.birth_date, today),
-            "education": EDUCATION_NAMES_ZH.get(resident.education, resident.education),
+            "education": Education.label_of(resident.education),
             "skills": [names.get(code, code) for code in resident.skills],
         }
         for resident in residents
@@ -70,4 +70,4 @@ def matches_for(user: User, resident_id: int) -> list[Match]:
 
 
 def status_label(status: str) -> str:
-    return APPLICATION_STATUS.get(status, status)
+    return ApplicationStatus.label_of(status)

@@ -6,12 +6,13 @@ from flask import flash, redirect, render_template, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
+from jobmatch.orders.enums import Product
 from jobmatch.reports import service as reports
 from jobmatch.stats.service import compute_stats
 from jobmatch.web.blueprint import blp
-from jobmatch.web.labels import PRODUCT
 from jobmatch.web.session import page_for
 
 ALL = 100_000
@@ -42,7 +43,7 @@ def _charts(user, stats: dict) -> dict:
         "programs": [{"name": p["name"], "trained": p["trained"]} for p in stats["programs"]],
         "orders": [
             {
-                "name": PRODUCT.get(order["product"], order["product"]),
+                "name": Product.label_of(order["product"]),
                 "quantity": order["quantity"],
                 "delivered": order["delivered"],
                 "accepted": order["accepted"],
@@ -76,7 +77,9 @@ def _openings_by_firm(user) -> list[dict]:
 
 def _placements_by_month(user) -> list[dict]:
     """Hires by the month (China time) they happened, as the reports date them."""
-    hired, _ = applications.list_applications(user, {"status": "hired"}, page=1, page_size=ALL)
+    hired, _ = applications.list_applications(
+        user, {"status": ApplicationStatus.HIRED}, page=1, page_size=ALL
+    )
     months: dict[str, int] = defaultdict(int)
     for application in hired:
         day = reports.china_date(application.hired_at or application.updated_at)

@@ -8,20 +8,21 @@ from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.communities import service as communities
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.errors import DomainError
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
+from jobmatch.posts.enums import PostStatus
 from jobmatch.residents import importer, roster_uploads
 from jobmatch.residents import service as residents
-from jobmatch.residents.models import PRIORITY_GROUPS
+from jobmatch.residents.enums import PriorityGroup, ShiftPreference
 from jobmatch.residents.roster_export import XLSX_MIMETYPE
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import FIELD, GROUP, SHIFT_PREFERENCE
+from jobmatch.web.labels import FIELD
 from jobmatch.web.session import page_for
 
 ALL_OPEN = 10_000
@@ -52,11 +53,11 @@ def staff_resident_new(user):
         "staff_resident_form.html",
         form=form,
         errors=errors,
-        education_options=list(EDUCATION_NAMES_ZH.items()),
+        education_options=list(Education.labels().items()),
         community_options=_communities(),
         skill_options=people.skill_options(),
-        group_options=[(group, GROUP[group]) for group in PRIORITY_GROUPS],
-        shift_options=list(SHIFT_PREFERENCE.items()),
+        group_options=list(PriorityGroup.labels().items()),
+        shift_options=list(ShiftPreference.labels().items()),
     )
 
 
@@ -104,7 +105,7 @@ def staff_import_rejected(user, upload_id):
 
 def _import_page(result, errors, filename):
     field_labels = {**FIELD, "grid_id": "网格", "gender": "性别", "birth_date": "出生日期"}
-    field_labels |= {f"groups.{code}": f"是否{name}" for code, name in GROUP.items()}
+    field_labels |= {f"groups.{group.value}": f"是否{group.label}" for group in PriorityGroup}
     return render_template(
         "staff_import.html",
         result=result,
@@ -136,7 +137,7 @@ def staff_refer(user):
             matches = people.matches_for(user, int(resident_id))
         except DomainError as error:
             errors = domain_errors(error)
-    open_posts = posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0] if chosen else []
+    open_posts = posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0] if chosen else []
     return render_template(
         "staff_refer.html",
         query=query,
@@ -220,7 +221,7 @@ def staff_allocate(user):
                 errors = domain_errors(error)
     titles, names = {}, {}
     if plan:
-        titles = {p.id: p for p in posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0]}
+        titles = {p.id: p for p in posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0]}
         ids = {rid for item in plan["posts"] for rid in item["resident_ids"]}
         names = people.cards(ids)
     return render_template(

@@ -1,0 +1,1 @@
+"""Background jobs: long work (a retrain, a large import) run off the request path on RQ."""
