@@ -122,3 +122,30 @@ def test_rows_beyond_the_limit_are_refused_with_the_limit_named(app, client, sta
     assert response.status_code == 413
     assert "超过3行" in response.json["message"]
     assert db.session.scalar(select(func.count(Resident.id))) == 0
+
+
+def test_a_large_roster_runs_as_a_job_with_the_same_answer(app, client, staff):
+    app.config["ROSTER_JOB_ROWS"] = 3
+    table = [["姓名", "身份证号码", "联系电话"]]
+    table += [[f"人{i}", id_number(date(1980, 1, i), i), f"1380000000{i}"] for i in range(1, 6)]
+    table += [["坏人", "123", "13800000009"]]
+    content = csv_bytes(table)
+    preview = upload(client, staff, "大.csv", content, query="?dry_run=1")
+    assert preview.status_code == 202
+    assert set(preview.json) == {"job_id"}
+    job = client.get(f"/api/jobs/{preview.json['job_id']}", headers=staff).json
+    assert job["state"] == "done" and job["kind"] == "roster_import"
+    foretold = job["result"]
+    assert (foretold["created"], foretold["dry_run"]) == (5, True)
+    assert db.session.scalar(select(func.count(Resident.id))) == 0
+
+    queued = upload(client, staff, "大.csv", content)
+    assert queued.status_code == 202
+    job = client.get(f"/api/jobs/{queued.json['job_id']}", headers=staff).json
+    assert job["state"] == "done" and job["progress"]["fraction"] == 1
+    result = job["result"]
+    assert (result["created"], [item["row"] for item in result["rejected"]]) == (5, [7])
+    assert db.session.scalar(select(func.count(Resident.id))) == 5
+    assert {**foretold, "dry_run": False, "upload_id": ""} == {**result, "upload_id": ""}
+    rejected = client.get(f"/api/residents/import/{result['upload_id']}/rejected", headers=staff)
+    assert rejected.status_code == 200

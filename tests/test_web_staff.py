@@ -248,3 +248,48 @@ def test_a_bad_allocation_setting_is_told(client, staff_user):
     assert response.status_code == 200
     error = re.search(r'id="multiple-error">(.*?)</p>', response.get_data(as_text=True))
     assert re.search(r"[\u4e00-\u9fff]", error.group(1))
+
+
+def test_a_large_roster_is_previewed_and_imported_as_a_job(app, client, staff_user):
+    app.config["ROSTER_JOB_ROWS"] = 1
+    csv = ROSTER.format(
+        good=make_id_number(date(1970, 1, 1)),
+        child=make_id_number(date(2016, 5, 1)),
+        other=make_id_number(date(1980, 2, 2)),
+    )
+    response = post_form(
+        client,
+        "/staff/import",
+        {"file": (io.BytesIO(csv.encode()), "名册.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302 and "/staff/import/jobs/" in response.location
+    preview = client.get(response.location).get_data(as_text=True)
+    assert 'data-state="preview"' in preview and _residents() == 0
+    upload_id = re.search(r'action="/staff/import/(\w{32})"', preview).group(1)
+    response = post_form(client, f"/staff/import/{upload_id}", {}, token_from="/staff/import")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-state="done"' in page and 'data-count="created">1<' in page
+    assert _residents() == 1
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(client, staff_user):
+    from jobmatch.extensions import db
+    from jobmatch.jobs.models import BackgroundJob
+
+    job = BackgroundJob(
+        id="a" * 32,
+        kind="roster_import",
+        function="jobmatch.residents.roster_uploads:run_import_job",
+        payload={"upload_id": "b" * 32, "dry_run": False},
+        state="running",
+        progress=0.5,
+        progress_done=1000,
+        progress_total=2000,
+    )
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/staff/import/jobs/{job.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'data-state="running"' in page and "1000 / 2000" in page and "50%" in page

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -21,6 +22,7 @@ from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
 from jobmatch.errors import NotFound
 from jobmatch.extensions import db
+from jobmatch.jobs import service as jobs
 from jobmatch.residents import importer
 from jobmatch.residents.roster_files import read_roster
 from jobmatch.residents.upload_models import RosterUpload
@@ -50,6 +52,51 @@ def load_upload(actor: User, upload_id: str) -> tuple[str, bytes]:
     if upload is None or upload.created_by_id != actor.id:
         raise NotFound("找不到该名册文件：上传已超过一天，或不是您上传的。请重新上传。")
     return upload.filename, cipher().decrypt_bytes(upload.content)
+
+
+IMPORT_JOB = "jobmatch.residents.roster_uploads:run_import_job"
+
+
+def import_or_queue(
+    actor: User, filename: str, data: bytes, *, dry_run: bool = False
+) -> tuple[dict[str, Any], bool]:
+    """Import a roster now, or, above ROSTER_JOB_ROWS rows, keep it and queue the import.
+
+    Answers the import's result and False, or ``{"job_id"}`` and True for a queued one (its
+    result, read at /api/jobs/{id}, is the same answer, with the kept file's ``upload_id``).
+    """
+    threshold = int(current_app.config["ROSTER_JOB_ROWS"])
+    if importer.count_rows(filename, data, stop_after=threshold) > threshold:
+        upload_id = keep_upload(actor, filename, data)
+        payload = {"upload_id": upload_id, "dry_run": dry_run}
+        job = jobs.enqueue("roster_import", IMPORT_JOB, payload, actor=actor)
+        return {"job_id": job.id}, True
+    result = importer.import_roster(actor, filename, data, dry_run=dry_run)
+    if result["rejected"]:
+        # Kept a day, so that the rejected rows can be downloaded to be fixed.
+        result["upload_id"] = keep_upload(actor, filename, data)
+    return result, False
+
+
+def commit_kept(actor: User, upload_id: str) -> tuple[dict[str, Any], bool]:
+    """Commit a previewed roster: now, or queued as a job above ROSTER_JOB_ROWS rows."""
+    filename, data = load_upload(actor, upload_id)
+    threshold = int(current_app.config["ROSTER_JOB_ROWS"])
+    if importer.count_rows(filename, data, stop_after=threshold) > threshold:
+        payload = {"upload_id": upload_id, "dry_run": False}
+        return {"job_id": jobs.enqueue("roster_import", IMPORT_JOB, payload, actor=actor).id}, True
+    result = importer.import_roster(actor, filename, data)
+    return {**result, "upload_id": upload_id}, False
+
+
+def run_import_job(run) -> dict[str, Any]:
+    """The background job: import a kept roster for the staff member who sent it."""
+    actor = run.actor
+    if actor is None:
+        raise NotFound("上传名册的账号已不存在。")
+    return import_kept(
+        actor, run.payload["upload_id"], dry_run=run.payload["dry_run"], progress=run.progress
+    )
 
 
 def import_kept(

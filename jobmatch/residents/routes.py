@@ -3,14 +3,15 @@
 import io
 from functools import partial
 
-from flask import send_file
+from flask import jsonify, make_response, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
-from jobmatch.residents import export, importer, roster_export, roster_uploads, service
+from jobmatch.jobs.schemas import JobAccepted
+from jobmatch.residents import export, roster_export, roster_uploads, service
 from jobmatch.residents.export_schemas import PersonalDataExport
 from jobmatch.residents.import_schemas import ImportArgs, ImportResult
 from jobmatch.residents.schemas import (
@@ -100,6 +101,7 @@ class RosterImport(MethodView):
     @blp.arguments(ImportArgs, location="query")
     @blp.arguments(RosterUpload, location="files")
     @blp.response(200, ImportResult)
+    @blp.alt_response(202, schema=JobAccepted, description="Above ROSTER_JOB_ROWS rows: queued")
     def post(self, args, upload):
         """Import a roster (.xlsx, .xls, .ods or .csv): every row stored, warned or rejected.
 
@@ -108,15 +110,18 @@ class RosterImport(MethodView):
         invalid ID number or name, an unknown community, a person under 16, a duplicate in
         the file (or no valid phone for someone new) rejects a row; any other unreadable cell
         is left empty with a warning. ``?dry_run=1`` answers the same and saves nothing.
-        413: over 10 MB or over the row limit. 415: not a spreadsheet. 422: no file, an empty
-        file, only a header, or a required column missing (姓名, 身份证号码).
+        A roster of more than ROSTER_JOB_ROWS rows (2,000 unless configured) answers 202 with
+        a job id; the job's result (GET /api/jobs/{id}) is this same answer, with the
+        ``upload_id`` of the kept file. 413: over 10 MB or over the row limit. 415: not a
+        spreadsheet. 422: no file, an empty file, only a header, or a required column missing
+        (姓名, 身份证号码).
         """
-        file, actor = upload["file"], require_user()
-        filename, data = file.filename or "", file.read()
-        result = importer.import_roster(actor, filename, data, dry_run=args["dry_run"])
-        if result["rejected"]:
-            # Kept a day, so that the rejected rows can be downloaded to be fixed.
-            result["upload_id"] = roster_uploads.keep_upload(actor, filename, data)
+        file = upload["file"]
+        result, queued = roster_uploads.import_or_queue(
+            require_user(), file.filename or "", file.read(), dry_run=args["dry_run"]
+        )
+        if queued:  # a Response passes the 200 schema by; the 202 is documented above
+            return make_response(jsonify(result), 202)
         return result
 
 

@@ -1,8 +1,6 @@
-"""The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
+"""The bureau's desk: register a resident, refer, run a batch allocation."""
 
-import io
-
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
@@ -14,15 +12,12 @@ from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
 from jobmatch.posts.enums import PostStatus
-from jobmatch.residents import importer, roster_uploads
 from jobmatch.residents import service as residents
 from jobmatch.residents.enums import PriorityGroup, ShiftPreference
-from jobmatch.residents.roster_export import XLSX_MIMETYPE
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import FIELD
 from jobmatch.web.session import page_for
 
 ALL_OPEN = 10_000
@@ -59,64 +54,6 @@ def staff_resident_new(user):
         group_options=list(PriorityGroup.labels().items()),
         shift_options=list(ShiftPreference.labels().items()),
     )
-
-
-@blp.route("/staff/import", methods=["GET", "POST"])
-@page_for(*STAFF_ROLES)
-def staff_import(user):
-    """Upload a roster: see what it would do, row by row, before anything is saved."""
-    result, errors, upload = None, {}, None
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            errors = {"file": ["请选择要上传的名册文件（.xlsx、.xls、.ods 或 .csv）。"]}
-        else:
-            data = upload.read()
-            try:
-                result = importer.import_roster(user, upload.filename, data, dry_run=True)
-                result["upload_id"] = roster_uploads.keep_upload(user, upload.filename, data)
-            except DomainError as error:
-                errors = domain_errors(error)
-    filename = upload.filename if upload else None
-    return _import_page(result, errors, filename)
-
-
-@blp.post("/staff/import/<string(length=32):upload_id>")
-@page_for(*STAFF_ROLES)
-def staff_import_confirm(user, upload_id):
-    """Commit a previewed roster: the same file, so the same rows as the preview showed."""
-    result, errors = None, {}
-    try:
-        result = roster_uploads.import_kept(user, upload_id)
-    except DomainError as error:
-        errors = domain_errors(error)
-    return _import_page(result, errors, None)
-
-
-@blp.get("/staff/import/<string(length=32):upload_id>/rejected")
-@page_for(*STAFF_ROLES)
-def staff_import_rejected(user, upload_id):
-    """The rejected rows as .xlsx in the clerk's own columns, with 错误原因."""
-    content, filename = roster_uploads.rejected_workbook(user, upload_id)
-    return send_file(
-        io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename
-    )
-
-
-def _import_page(result, errors, filename):
-    field_labels = {**FIELD, "grid_id": "网格", "gender": "性别", "birth_date": "出生日期"}
-    field_labels |= {f"groups.{group.value}": f"是否{group.label}" for group in PriorityGroup}
-    return render_template(
-        "staff_import.html",
-        result=result,
-        errors=errors,
-        filename=filename,
-        field_labels=field_labels,
-        outcome_labels=OUTCOMES,
-    )
-
-
-OUTCOMES = {"created": "新登记", "updated": "更新", "unchanged": "无变化", "rejected": "不导入"}
 
 
 @blp.get("/staff/refer")
