@@ -42,7 +42,7 @@ SHEET_START = (
 ROW = b'<row><c t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row>'
 
 
-def xlsx_bomb(rows: int = 0, sparse: bool = False) -> bytes:
+def xlsx_bomb(rows: int = 0, sparse: bool = False, cell: bytes = b'<c r="XFD1048576">') -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name, text in XLSX_PARTS.items():
@@ -51,7 +51,7 @@ def xlsx_bomb(rows: int = 0, sparse: bool = False) -> bytes:
             sheet.write(SHEET_START)
             if sparse:  # two cells, a grid of 17 billion
                 sheet.write(b'<row r="1"><c r="A1"><v>1</v></c></row>')
-                sheet.write(b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+                sheet.write(b'<row r="1048576">' + cell + b"<v>1</v></c></row>")
             block = ROW * 1000
             for _ in range(rows // 1000):
                 sheet.write(block)
@@ -95,8 +95,14 @@ def staff(app):
 @pytest.mark.parametrize(
     ("filename", "make", "fragment"),
     [
-        ("rows.xlsx", lambda: xlsx_bomb(rows=300_000), "超过20000行"),
+        ("rows.xlsx", lambda: xlsx_bomb(rows=300_000), "超过20000行"),  # cells with no r="…"
         ("sparse.xlsx", lambda: xlsx_bomb(sparse=True), "解压后过大"),
+        # The same with the cell's place written after another attribute: the slower scan.
+        (
+            "r-last.xlsx",
+            lambda: xlsx_bomb(sparse=True, cell=b'<c t="n" r="XFD1048576">'),
+            "解压后过大",
+        ),
         ("repeated.ods", ods_bomb, "超过20000行"),
         ("sparse.xls", xls_sparse, "解压后过大"),
     ],
