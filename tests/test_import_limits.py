@@ -12,8 +12,10 @@ from sqlalchemy import func, select
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
 from tests.factories import auth_headers, make_quick_user
+from tests.jobs_fixtures import redis_url, run_prefix  # noqa: F401
 from tests.roster_writers import csv_bytes
 from tests.test_import import id_number, upload
+from tests.test_jobs import queued_app, work  # noqa: F401
 
 XLSX_PARTS = {
     "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -155,3 +157,19 @@ def test_a_large_roster_runs_as_a_job_with_the_same_answer(app, client, staff):
     assert {**foretold, "dry_run": False, "upload_id": ""} == {**result, "upload_id": ""}
     rejected = client.get(f"/api/residents/import/{result['upload_id']}/rejected", headers=staff)
     assert rejected.status_code == 200
+
+
+def test_a_large_roster_waits_for_a_real_worker(queued_app, client, staff):  # noqa: F811
+    queued_app.config["ROSTER_JOB_ROWS"] = 3
+    table = [["姓名", "身份证号码", "联系电话"]]
+    table += [[f"人{i}", id_number(date(1981, 2, i), i), f"1390000000{i}"] for i in range(1, 6)]
+    response = upload(client, staff, "大.csv", csv_bytes(table, "gb18030"))
+    assert response.status_code == 202
+    job_id = response.json["job_id"]
+    assert client.get(f"/api/jobs/{job_id}", headers=staff).json["state"] == "queued"
+    assert db.session.scalar(select(func.count(Resident.id))) == 0
+    work(queued_app)
+    job = client.get(f"/api/jobs/{job_id}", headers=staff).json
+    assert job["state"] == "done", job
+    assert (job["result"]["created"], job["progress"]["fraction"]) == (5, 1)
+    assert db.session.scalar(select(func.count(Resident.id))) == 5
