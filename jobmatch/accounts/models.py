@@ -3,9 +3,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobmatch.accounts.enums import Role
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
 
 ROLES = Role.values()
 
@@ -13,7 +12,7 @@ ROLES = Role.values()
 class User(Timestamps, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint(
             f"role <> '{Role.FIRM.value}' OR firm_id IS NOT NULL", name="firm_user_has_firm"
         ),

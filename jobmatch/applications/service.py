@@ -5,12 +5,13 @@ conditional UPDATE on the post's ``filled < openings`` in the same transaction: 
 number of requests race, an application moves once and a post never fills beyond its openings.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import Select, false, func, select, update
+from sqlalchemy import Select, false, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
@@ -25,8 +26,10 @@ from jobmatch.applications.workflow import (
     role_may_move_to,
     workflow_allows,
 )
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
+from jobmatch.matching.service import rank_posts_for_resident
 from jobmatch.notifications.senders import send
 from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post
@@ -34,8 +37,6 @@ from jobmatch.residents.models import Resident
 
 # How deep into a resident's ranked posts to look for the referred post's rank.
 REFERRAL_RANK_LIMIT = 100
-# Ids are 32-bit integers; a larger one in a URL names nothing (and SQLite cannot bind it).
-MAX_ID = 2**31 - 1
 
 
 def _visible_to(user: User) -> Select:
@@ -70,32 +71,15 @@ def list_applications(
     for field in ("post_id", "resident_id", "status"):
         if field in filters:
             query = query.where(getattr(Application, field) == filters[field])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.options(selectinload(Application.history))
-        .order_by(Application.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return list(items), total
-
-
-def _field(item, name: str):
-    return item[name] if isinstance(item, dict) else getattr(item, name)
+    query = query.options(selectinload(Application.history)).order_by(Application.id)
+    return paginate(query, page, page_size)
 
 
 def referral_rank(resident_id: int, post_id: int) -> tuple[int | None, float | None]:
     """The post's rank and score among the resident's matches now; None when not ranked."""
-    try:
-        # Imported here: the matching engine is built apart, and this works without it.
-        from jobmatch.matching.service import rank_posts_for_resident
-    except ModuleNotFoundError as error:
-        if error.name not in ("jobmatch.matching.service", "jobmatch.matching"):
-            raise
-        return None, None
-    for item in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
-        if _field(item, "post_id") == post_id:
-            return int(_field(item, "rank")), float(_field(item, "score"))
+    for match in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
+        if match.post_id == post_id:
+            return match.rank, match.score
     return None, None
 
 
@@ -123,7 +107,7 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     post = db.session.get(Post, post_id)
     if post is None:
         raise Invalid("输入有误，请按提示修改。", {"post_id": ["没有这个岗位。"]})
-    _refuse_closed_post(post, date.today())
+    _refuse_closed_post(post, clock.today())
     duplicate = select(Application.id).where(
         Application.resident_id == resident_id, Application.post_id == post_id
     )
@@ -193,7 +177,7 @@ def move_application(
     from_status = application.status
     _check_move(user, from_status, status, correction)
 
-    now = datetime.now(UTC)
+    now = clock.now()
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)

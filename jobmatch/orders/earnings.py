@@ -13,10 +13,10 @@ from sqlalchemy import and_, case, func, or_, select
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
-from jobmatch.orders.models import Delivery, MaterialIssue, Order
-from jobmatch.orders.schemas import CENT, MAX_ID
+from jobmatch.orders.models import CENT, Delivery, MaterialIssue, Order
 from jobmatch.orders.service import get_order, require_staff
 from jobmatch.residents.models import Resident
 
@@ -39,10 +39,7 @@ def order_earnings(actor: User, order_id: int, page: int, page_size: int) -> tup
     """Per resident who delivered to the order: pieces and pay, with materials issued."""
     order = get_order(actor, order_id)
     in_order = Delivery.order_id == order.id
-    total = db.session.scalar(
-        select(func.count(func.distinct(Delivery.resident_id))).where(in_order)
-    )
-    rows = db.session.execute(
+    rows, total = paginate(
         select(
             Delivery.resident_id,
             Resident.name,
@@ -52,10 +49,10 @@ def order_earnings(actor: User, order_id: int, page: int, page_size: int) -> tup
         .join(Resident, Resident.id == Delivery.resident_id)
         .where(in_order)
         .group_by(Delivery.resident_id, Resident.name)
-        .order_by(Delivery.resident_id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+        .order_by(Delivery.resident_id),
+        page,
+        page_size,
+    )
     issued = dict(
         db.session.execute(
             select(MaterialIssue.resident_id, func.sum(MaterialIssue.pieces))

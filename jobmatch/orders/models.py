@@ -4,9 +4,13 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from jobmatch import clock
 from jobmatch.database import Timestamps
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+
+# Money is kept in yuan with two places (分), as the Numeric columns below store it.
+CENT = Decimal("0.01")
 
 
 class Order(Timestamps, db.Model):
@@ -62,7 +66,7 @@ class Order(Timestamps, db.Model):
 
     @property
     def progress(self) -> dict:
-        return self.progress_on(date.today())
+        return self.progress_on(clock.today())
 
 
 class Delivery(Timestamps, db.Model):

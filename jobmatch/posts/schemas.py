@@ -1,7 +1,5 @@
 """Request and response bodies of the posts API, and the list's filters."""
 
-from datetime import date
-
 from marshmallow import (
     Schema,
     ValidationError,
@@ -12,13 +10,14 @@ from marshmallow import (
     validates_schema,
 )
 
+from jobmatch import clock
+from jobmatch.database import MAX_ID
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.posts import fair_hiring
 from jobmatch.posts.enums import PostStatus, Shift
 from jobmatch.posts.models import CATEGORIES, POST_STATUSES, SHIFTS
 from jobmatch.schemas import InputSchema, Text
 
-MAX_ID = 2**31 - 1
 OCCUPATION_CODE = r"^\d(-\d{2}){0,3}$"
 
 
@@ -94,7 +93,7 @@ class PostFields(InputSchema):
 
     @validates("expires_on")
     def not_expired(self, value, data_key, **kwargs):
-        if value is not None and value < date.today():
+        if value is not None and value < clock.today():
             raise ValidationError("截止日期不能早于今天。")
 
     @validates_schema

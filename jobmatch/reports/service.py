@@ -20,7 +20,7 @@ Definitions (the figures mean exactly this):
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -28,6 +28,7 @@ from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
+from jobmatch.clock import china_date
 from jobmatch.communities.models import Community
 from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
@@ -37,7 +38,6 @@ from jobmatch.residents.models import PRIORITY_GROUPS, Resident, ResidentGroup
 from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
-CHINA = timezone(timedelta(hours=8))
 PLACED_WITHIN_DAYS = 90
 
 
@@ -46,10 +46,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
-
-
-def china_date(moment: datetime) -> date:
-    return _aware(moment).astimezone(CHINA).date()
 
 
 def _days(start: datetime | None, end: datetime | None) -> float | None:

@@ -8,11 +8,11 @@ exactly it, in one transaction. A blank cell, or a column the file lacks, leaves
 value alone; a damaged name never replaces a stored one.
 """
 
-from datetime import date
 from typing import Any
 
 from flask import current_app
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
 from jobmatch.errors import Invalid
@@ -65,7 +65,7 @@ def read_rows(filename: str, data: bytes) -> tuple[Columns, list[RosterRow], Cat
     columns = find_header(raw_rows)
     catalogues = Catalogues()
     hasher = cipher()
-    today = date.today()
+    today = clock.today()
     rows: list[RosterRow] = []
     first_row_of: dict[str, int] = {}
     for number, raw in raw_rows:

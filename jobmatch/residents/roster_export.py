@@ -4,15 +4,13 @@ Staff get ID and phone numbers masked; an admin gets them in full, and each resi
 export gets an audit entry.
 """
 
-import io
-from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer_group
 
+from jobmatch import clock
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
@@ -23,9 +21,9 @@ from jobmatch.extensions import db
 from jobmatch.residents.enums import EmploymentStatus, Gender, PriorityGroup, ShiftPreference
 from jobmatch.residents.models import Resident
 from jobmatch.residents.service import filter_conditions
+from jobmatch.spreadsheets import workbook_bytes, write_row
 from jobmatch.validators import mask_id_number, mask_mobile
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = (
     "序号",
     "姓名",
@@ -54,7 +52,7 @@ def export_roster(actor: User, filters: dict[str, Any]) -> tuple[bytes, str]:
     skill_names = dict(db.session.execute(select(Skill.code, Skill.name)).all())
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("居民名册")
-    sheet.append(HEADERS)
+    write_row(sheet, HEADERS)
     query = (
         select(Resident)
         .where(*conditions)
@@ -85,20 +83,9 @@ def export_roster(actor: User, filters: dict[str, Any]) -> tuple[bytes, str]:
             "、".join(PriorityGroup(group).label for group in resident.groups),
             EmploymentStatus(resident.employment_status).label,
         ]
-        sheet.append([_cell(sheet, value) for value in values])
+        write_row(sheet, values)
     if full:
         audit.record(actor, "resident.export_roster", exported)
         db.session.commit()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), f"居民名册-{date.today():%Y%m%d}.xlsx"
-
-
-def _cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # openpyxl would store "=…" as a formula: a name must never run in someone's Excel.
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+    # Saved here, not by the caller: a write-only sheet left unsaved complains when freed.
+    return workbook_bytes(workbook), f"居民名册-{clock.today():%Y%m%d}.xlsx"

@@ -18,8 +18,7 @@ from jobmatch.residents import vocabulary
 from jobmatch.residents.enums import Gender, PriorityGroup
 from jobmatch.residents.roster_catalogues import Catalogues
 from jobmatch.residents.roster_columns import GROUP_FIELD
-from jobmatch.residents.schemas import parse_working_age_id
-from jobmatch.validators import IdNumber, parse_mobile
+from jobmatch.validators import IdNumber, parse_mobile, parse_working_age_id
 
 FOOTER_WORDS = ("制表人", "制表", "填表人", "审核人", "负责人", "合计", "总计", "填报单位")
 FOOTER_WORDS += ("填报日期", "填表日期", "制表日期", "备注：", "说明：", "注：")

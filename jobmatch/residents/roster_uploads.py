@@ -5,7 +5,6 @@ A kept file is encrypted like the ID numbers it holds, belongs to the staff memb
 and is deleted a day later.
 """
 
-import io
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,10 +12,9 @@ from typing import Any
 
 from flask import current_app
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import delete
 
+from jobmatch import spreadsheets
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
@@ -141,20 +139,9 @@ def _padded(cells: list[str], width: int) -> list[str]:
 
 
 def write_workbook(rows: list[list[Any]]) -> bytes:
-    """One sheet of these rows, every string a plain text cell (never a formula)."""
+    """One sheet of these rows through the shared writer: a clerk's "=..." stays text."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("未导入的行")
     for values in rows:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet)
-            if isinstance(value, str):
-                # Set past openpyxl's setter, which would make "=..." a live formula.
-                cell._value, cell.data_type = ILLEGAL_CHARACTERS_RE.sub("", value), "s"
-            else:
-                cell.value = value
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        spreadsheets.write_row(sheet, values)
+    return spreadsheets.workbook_bytes(workbook)

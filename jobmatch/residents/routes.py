@@ -1,9 +1,8 @@
 """Residents API: registration, reads and changes with masking, import and export."""
 
-import io
 from functools import partial
 
-from flask import jsonify, make_response, send_file
+from flask import jsonify, make_response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,6 +21,7 @@ from jobmatch.residents.schemas import (
     RosterExportArgs,
     RosterUpload,
 )
+from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
 
 blp = Blueprint(
     "residents",
@@ -131,18 +131,13 @@ class RejectedRows(MethodView):
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
-        content_type=roster_export.XLSX_MIMETYPE,
+        content_type=XLSX_MIMETYPE,
         description="The rejected rows in the uploaded file's own columns, plus 错误原因",
     )
     def get(self, upload_id):
         """Download an import's rejected rows as .xlsx, to fix and upload again (staff)."""
         content, filename = roster_uploads.rejected_workbook(require_user(), upload_id)
-        return send_file(
-            io.BytesIO(content),
-            mimetype=roster_export.XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=filename,
-        )
+        return xlsx_response(content, filename)
 
 
 @blp.route("/export")
@@ -152,16 +147,11 @@ class RosterExport(MethodView):
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
-        content_type=roster_export.XLSX_MIMETYPE,
+        content_type=XLSX_MIMETYPE,
         description="The roster workbook; masked unless the caller is an admin (then audited)",
     )
     def get(self, args):
         """Download the roster as .xlsx with Chinese headers (staff; masked unless admin)."""
         args.pop("format")
         content, filename = roster_export.export_roster(require_user(), args)
-        return send_file(
-            io.BytesIO(content),
-            mimetype=roster_export.XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=filename,
-        )
+        return xlsx_response(content, filename)

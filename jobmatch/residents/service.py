@@ -5,13 +5,13 @@ masked, except on the single-resident read, which shows the full ID number and i
 resident sees its own record, both numbers masked. Firms see no resident through this API.
 """
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer_group
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
@@ -19,6 +19,7 @@ from jobmatch.audit import service as audit
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.crypto import cipher
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
@@ -26,7 +27,6 @@ from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.vocabulary import normalise_name
 from jobmatch.validators import IdNumber, age_on, mask_id_number, mask_mobile
 
-MAX_ID = 2**31 - 1
 # What a resident may change about itself; identity and priority groups are the bureau's to set.
 SELF_EDITABLE = frozenset(
     {
@@ -39,6 +39,9 @@ SELF_EDITABLE = frozenset(
         "shift_preference",
         "max_commute_km",
         "employment_status",
+        "has_transport",
+        "night_shift_ok",
+        "caregiver",
     }
 )
 INVALID = "输入有误，请按提示修改。"
@@ -78,7 +81,7 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "phone": resident.phone if staff else mask_mobile(resident.phone),
         "gender": resident.gender,
         "birth_date": resident.birth_date,
-        "age": age_on(resident.birth_date, date.today()),
+        "age": age_on(resident.birth_date, clock.today()),
         "education": resident.education,
         "community_id": resident.community_id,
         "grid_id": resident.grid_id,
@@ -87,6 +90,9 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "shift_preference": resident.shift_preference,
         "max_commute_km": resident.max_commute_km,
         "employment_status": resident.employment_status,
+        "has_transport": resident.has_transport,
+        "night_shift_ok": resident.night_shift_ok,
+        "caregiver": resident.caregiver,
         "created_at": resident.created_at,
         "updated_at": resident.updated_at,
     }
@@ -114,6 +120,9 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         shift_preference=data.get("shift_preference", ShiftPreference.ANY),
         max_commute_km=data.get("max_commute_km"),
         employment_status=data.get("employment_status", EmploymentStatus.UNEMPLOYED),
+        has_transport=data.get("has_transport"),
+        night_shift_ok=data.get("night_shift_ok"),
+        caregiver=data.get("caregiver"),
     )
     resident.skill_links = [ResidentSkill(skill_code=code) for code in _unique(data.get("skills"))]
     resident.group_links = [ResidentGroup(group=group) for group in _unique(data.get("groups"))]
@@ -188,8 +197,7 @@ def list_residents(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of residents and how many match; only the page's numbers are decrypted."""
     conditions = filter_conditions(filters)
-    total = db.session.scalar(select(func.count(Resident.id)).where(*conditions))
-    residents = db.session.scalars(
+    residents, total = paginate(
         select(Resident)
         .where(*conditions)
         .options(
@@ -197,10 +205,10 @@ def list_residents(
             selectinload(Resident.skill_links),
             selectinload(Resident.group_links),
         )
-        .order_by(Resident.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+        .order_by(Resident.id),
+        page,
+        page_size,
+    )
     return [present(resident, viewer) for resident in residents], total
 
 

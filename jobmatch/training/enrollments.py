@@ -9,8 +9,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
-from jobmatch.database import utcnow
+from jobmatch.database import paginate, utcnow
 from jobmatch.errors import Conflict, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.residents.models import ResidentSkill
@@ -27,7 +28,6 @@ from jobmatch.training.service import (
     get_cohort,
     lock_cohort,
     lock_residents,
-    page_of,
     require_staff,
 )
 
@@ -37,7 +37,7 @@ def list_enrollments(
 ) -> tuple[list[Enrollment], int]:
     get_cohort(actor, cohort_id)
     statement = select(Enrollment).where(Enrollment.cohort_id == cohort_id).order_by(Enrollment.id)
-    return page_of(statement, page, page_size)
+    return paginate(statement, page, page_size)
 
 
 def get_enrollment(actor: User, enrollment_id: int) -> Enrollment:
@@ -258,7 +258,7 @@ def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
         )
     pass_mark = current_app.config["TRAINING_PASS_MARK"]
     passed = data["theory_score"] >= pass_mark and data["practical_score"] >= pass_mark
-    assessed_on = data.get("assessed_on") or date.today()
+    assessed_on = data.get("assessed_on") or clock.today()
     assessment = Assessment(
         enrollment_id=enrollment_id,
         attempt=attempts + 1,
@@ -283,7 +283,7 @@ def issue_certificate(actor: User, enrollment_id: int, data: dict) -> Enrollment
         raise Conflict("学员尚未通过考核结业，不能发证。")
     if enrollment.certificate_no is not None:
         raise Conflict(f"该学员已发证（编号 {enrollment.certificate_no}）。")
-    issued_on = data.get("issued_on") or date.today()
+    issued_on = data.get("issued_on") or clock.today()
     if enrollment.completed_on is not None and issued_on < enrollment.completed_on:
         raise Invalid(
             "发证日期有误。", {"issued_on": [f"不能早于结业日期{enrollment.completed_on}。"]}

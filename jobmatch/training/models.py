@@ -22,9 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from jobmatch.catalogue.models import Skill
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
 from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
 
 COHORT_MODES = CohortMode.values()
@@ -43,7 +42,7 @@ class Program(db.Model):
     __tablename__ = "programs"
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
-        CheckConstraint(_in("certificate_type", CERTIFICATE_TYPES), name="certificate_type"),
+        CheckConstraint(one_of("certificate_type", CERTIFICATE_TYPES), name="certificate_type"),
     )
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -60,7 +59,7 @@ class Cohort(Timestamps, db.Model):
 
     __tablename__ = "cohorts"
     __table_args__ = (
-        CheckConstraint(_in("mode", COHORT_MODES), name="mode"),
+        CheckConstraint(one_of("mode", COHORT_MODES), name="mode"),
         CheckConstraint(
             f"mode <> '{CohortMode.ON_THE_JOB.value}' OR firm_id IS NOT NULL",
             name="on_the_job_firm",
@@ -90,7 +89,7 @@ class Enrollment(Timestamps, db.Model):
     __tablename__ = "enrollments"
     __table_args__ = (
         UniqueConstraint("cohort_id", "resident_id"),
-        CheckConstraint(_in("status", ENROLLMENT_STATUSES), name="status"),
+        CheckConstraint(one_of("status", ENROLLMENT_STATUSES), name="status"),
         CheckConstraint("hours_attended >= 0", name="hours_attended"),
         CheckConstraint(
             f"status = '{EnrollmentStatus.COMPLETED.value}' OR certificate_no IS NULL",

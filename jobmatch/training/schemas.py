@@ -1,15 +1,13 @@
 """Input and output schemas of the training API: programs, cohorts, sessions, enrollments."""
 
 import re
-from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.clock import CHINA
+from jobmatch.schemas import Id, InputSchema
 from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
 from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
-
-# China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # marshmallow's own messages are English; a bureau clerk reads these instead.
 _MESSAGES_BY_TYPE = {
@@ -24,9 +22,7 @@ _MESSAGES_BY_TYPE = {
 }
 
 
-class TrainingSchema(Schema):
-    error_messages = {"unknown": "不认识的字段。", "type": "输入应为 JSON 对象。"}
-
+class TrainingSchema(InputSchema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         messages = {"required": "必填。", "null": "不能为空。"}
         for field_type, message in _MESSAGES_BY_TYPE.items():
@@ -95,12 +91,12 @@ class ProgramOut(Schema):
 class CohortQuery(TrainingSchema):
     program_code = fields.String(validate=_CODE)
     mode = fields.String(validate=_one_of(COHORT_MODES))
-    firm_id = fields.Integer(validate=_range(1))
+    firm_id = Id()
 
 
 class _CohortFields(TrainingSchema):
     name = fields.String(validate=validate.Length(1, 128, error="长度1到128个字。"))
-    community_id = fields.Integer(allow_none=True, validate=_range(1))
+    community_id = Id(allow_none=True)
     location = fields.String(allow_none=True, validate=validate.Length(max=128))
     instructor = fields.String(allow_none=True, validate=validate.Length(max=64))
     starts_on = fields.Date()
@@ -117,9 +113,7 @@ class _CohortFields(TrainingSchema):
 class CohortCreate(_CohortFields):
     program_code = fields.String(required=True, validate=_CODE)
     mode = fields.String(load_default=CohortMode.CLASSROOM, validate=_one_of(COHORT_MODES))
-    firm_id = fields.Integer(
-        allow_none=True, validate=_range(1), metadata={"description": "required on the job"}
-    )
+    firm_id = Id(allow_none=True, metadata={"description": "required on the job"})
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     capacity = fields.Integer(required=True, validate=_range(1, 1000))
@@ -179,9 +173,9 @@ class TrainingSessionOut(Schema):
 
 
 class AttendanceCreate(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
     signed_in_at = fields.NaiveDateTime(
-        timezone=BEIJING, metadata={"description": "Beijing time; default: the session's start"}
+        timezone=CHINA, metadata={"description": "Beijing time; default: the session's start"}
     )
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the session's"}
@@ -201,7 +195,7 @@ class AttendanceOut(Schema):
 
 
 class EnrollmentCreate(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
 
 
 class EnrollmentUpdate(TrainingSchema):

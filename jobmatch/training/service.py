@@ -10,7 +10,7 @@ lock reads what the transactions that held it before have committed.
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased, joinedload
 
 from jobmatch.accounts.auth import is_staff
@@ -18,7 +18,7 @@ from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community
-from jobmatch.database import utcnow
+from jobmatch.database import paginate, utcnow
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
@@ -45,12 +45,6 @@ def list_enrollments_for_resident(actor: User | None, resident_id: int) -> list[
             .order_by(Enrollment.id.desc())
         )
     )
-
-
-def page_of(statement: Select, page: int, page_size: int) -> tuple[list, int]:
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    items = db.session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
-    return list(items), total
 
 
 def lock_cohort(cohort_id: int) -> Cohort:
@@ -82,7 +76,7 @@ def lock_residents(resident_ids: list[int]) -> set[int]:
 
 def list_programs(actor: User, page: int, page_size: int) -> tuple[list[Program], int]:
     require_staff(actor)
-    return page_of(select(Program).order_by(Program.code), page, page_size)
+    return paginate(select(Program).order_by(Program.code), page, page_size)
 
 
 def get_program(actor: User, code: str) -> Program:
@@ -140,7 +134,7 @@ def list_cohorts(actor: User, filters: dict, page: int, page_size: int) -> tuple
     for key in ("program_code", "mode", "firm_id"):
         if key in filters:
             statement = statement.where(getattr(Cohort, key) == filters[key])
-    return page_of(statement, page, page_size)
+    return paginate(statement, page, page_size)
 
 
 def get_cohort(actor: User, cohort_id: int) -> Cohort:

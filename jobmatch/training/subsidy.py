@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 from flask import current_app
 from openpyxl import Workbook
@@ -22,12 +21,14 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from jobmatch import clock
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.errors import Conflict
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
+from jobmatch.spreadsheets import write_row
 from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import (
     Attendance,
@@ -267,7 +268,7 @@ def file_claims(actor: User, cohort_id: int, claimed_on: date | None = None) -> 
                     year=row.year,
                     days=row.days,
                     amount=row.amount,
-                    claimed_on=claimed_on or date.today(),
+                    claimed_on=claimed_on or clock.today(),
                 )
             )
     try:
@@ -278,21 +279,22 @@ def file_claims(actor: User, cohort_id: int, claimed_on: date | None = None) -> 
     return cohort_roster(actor, cohort_id)
 
 
-def roster_workbook(roster: Roster) -> bytes:
+def roster_workbook(roster: Roster) -> Workbook:
     """The claim roster as the bureau files it: a title, the header row, trainees, a total."""
     cohort = roster.cohort
     book = Workbook()
     sheet = book.active
     sheet.title = "补贴申领花名册"
-    sheet.append([f"{cohort.name} 培训补贴申领花名册（{cohort.starts_on}至{cohort.ends_on}）"])
+    write_row(sheet, [f"{cohort.name} 培训补贴申领花名册（{cohort.starts_on}至{cohort.ends_on}）"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(list(HEADERS))
+    write_row(sheet, HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for number, row in enumerate(roster.rows, start=1):
-        sheet.append(
+        write_row(
+            sheet,
             [
                 number,
                 row.name,
@@ -303,15 +305,14 @@ def roster_workbook(roster: Roster) -> bytes:
                 row.standard,
                 float(row.amount),
                 row.note,
-            ]
+            ],
         )
-    sheet.append(
-        ["合计", "", "", "", "", sum(row.days for row in roster.rows), "", float(roster.total), ""]
+    write_row(
+        sheet,
+        ["合计", "", "", "", "", sum(row.days for row in roster.rows), "", float(roster.total), ""],
     )
     for cell in sheet["H"][2:]:
         cell.number_format = "0.00"
     for column, width in zip("ABCDEFGHI", (6, 10, 22, 16, 24, 10, 34, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from flask import flash, redirect, render_template, url_for
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.enums import ApplicationStatus
@@ -82,7 +83,7 @@ def _placements_by_month(user) -> list[dict]:
     )
     months: dict[str, int] = defaultdict(int)
     for application in hired:
-        day = reports.china_date(application.hired_at or application.updated_at)
+        day = clock.china_date(application.hired_at or application.updated_at)
         months[f"{day:%Y-%m}"] += 1
     return [{"month": month, "hired": months[month]} for month in sorted(months)]
 

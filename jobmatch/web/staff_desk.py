@@ -1,6 +1,6 @@
 """The bureau's desk: register a resident, refer, run a batch allocation."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
@@ -148,11 +148,11 @@ def staff_allocate(user):
         if data is not None:
             try:
                 plan = allocation.allocate(
+                    user,
                     data["post_ids"],
                     data["multiple"],
                     data["include_employed"],
                     data["method"],
-                    current_app.config,
                 )
             except DomainError as error:
                 errors = domain_errors(error)

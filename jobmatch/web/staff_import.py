@@ -4,16 +4,14 @@ A large roster (above ROSTER_JOB_ROWS rows) is previewed and imported as a backg
 its page shows the progress and refreshes itself until the result is there.
 """
 
-import io
-
-from flask import redirect, render_template, request, send_file, url_for
+from flask import redirect, render_template, request, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.errors import DomainError, NotFound
 from jobmatch.jobs import service as jobs
 from jobmatch.residents import roster_uploads
 from jobmatch.residents.enums import PriorityGroup
-from jobmatch.residents.roster_export import XLSX_MIMETYPE
+from jobmatch.spreadsheets import xlsx_response
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors
 from jobmatch.web.labels import FIELD
@@ -77,9 +75,7 @@ def staff_import_job(user, job_id):
 def staff_import_rejected(user, upload_id):
     """The rejected rows as .xlsx in the clerk's own columns, with 错误原因."""
     content, filename = roster_uploads.rejected_workbook(user, upload_id)
-    return send_file(
-        io.BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=filename
-    )
+    return xlsx_response(content, filename)
 
 
 def _import_page(result, errors, filename, job=None):
