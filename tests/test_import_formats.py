@@ -258,3 +258,19 @@ def test_a_community_merged_down_a_block_of_people_is_everyones(client, staff, p
     communities = [resident(n).community_id for n in (LI, ZHAO, MA, SUN)]
     guqianbao, chengguan = places["guqianbao"].id, places["chengguan"].id
     assert communities == [guqianbao, guqianbao, guqianbao, chengguan]
+
+
+def test_yes_no_facts_for_the_matcher_are_read_and_kept(client, staff, places):
+    table = [["姓名", "身份证号码", "联系电话", "能否上夜班", "有无交通工具", "是否需照顾家人"]]
+    table += [
+        ["李明", LI, "13800000001", "√", "否", ""],
+        ["马强", MA, "13800000004", "N", "", "是"],
+    ]
+    answer = upload(client, staff, "夜班.csv", csv_bytes(table)).json
+    assert (answer["created"], answer["warnings"]) == (2, [])
+    li, ma = resident(LI), resident(MA)
+    assert (li.night_shift_ok, li.has_transport, li.caregiver) == (True, False, None)
+    assert (ma.night_shift_ok, ma.has_transport, ma.caregiver) == (False, None, True)
+    table = [["姓名", "身份证号码", "能否上夜班"], ["李明", LI, ""], ["马强", MA, "也许"]]
+    answer = upload(client, staff, "夜班.csv", csv_bytes(table)).json
+    assert answer["unchanged"] == 2 and set(answer["warnings"][0]["warnings"]) == {"night_shift_ok"}

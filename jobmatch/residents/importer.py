@@ -91,8 +91,8 @@ def decide(row: RosterRow, stored: dict[str, Stored], catalogues: Catalogues) ->
     existing = stored.get(row.id_hash) if row.id_hash else None
     if row.phone_problem:
         if existing is None:
-            row.reject("phone", row.phone_problem)
-        else:
+            row.reject("phone", f"{row.phone_problem}登记新居民需要联系电话。")
+        elif row.phone_given:
             row.warn("phone", f"{row.phone_problem}已登记的联系电话保留不变。")
     if existing is not None and row.grid_text:
         _grid_in_stored_community(row, existing, catalogues)

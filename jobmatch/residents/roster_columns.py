@@ -28,6 +28,10 @@ HEADERS = {
     "groups": ["人员类别", "人员类型", "帮扶类别", "groups"],
     "employment_status": ["就业状态", "就业情况", "employment_status"],
     "max_commute_km": ["通勤距离", "最远通勤距离", "max_commute_km"],
+    # Yes/no facts the matcher reads.
+    "has_transport": ["有无交通工具", "是否有交通工具", "交通工具", "has_transport"],
+    "night_shift_ok": ["能否上夜班", "是否接受夜班", "可上夜班", "接受夜班", "night_shift_ok"],
+    "caregiver": ["是否需照顾家人", "需照顾家人", "照顾家人", "caregiver"],
     # Checked against the ID number, which is where the stored values come from.
     "gender": ["性别", "gender"],
     "birth_date": ["出生日期", "出生年月日", "出生年月", "birth_date"],

@@ -36,7 +36,9 @@ class RosterRow:
     groups_off: set[str] = field(default_factory=set)
     errors: dict[str, list[str]] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
-    phone_problem: str | None = None  # rejects a new resident; an existing one keeps its phone
+    # Rejects a new resident; an existing one keeps its phone (warned only of a filled cell).
+    phone_problem: str | None = None
+    phone_given: bool = False
     name_damaged: bool = False
     grid_text: str = ""  # a grid to find in the stored community, when the row names none
 
@@ -78,8 +80,9 @@ def clean_row(
             return None
 
     phone = cells.get("phone", "")
+    row.phone_given = bool(phone)
     if not phone:
-        row.phone_problem = "联系电话不能为空。"
+        row.phone_problem = "联系电话不能为空。" if "phone" in cells else "名册没有联系电话一列。"
     else:
         try:
             row.values["phone"] = parse_mobile(phone)
@@ -104,6 +107,9 @@ def clean_row(
         "shift_preference": vocabulary.parse_shift,
         "employment_status": vocabulary.parse_employment_status,
         "max_commute_km": vocabulary.parse_commute_km,
+        "has_transport": vocabulary.parse_yes_no,
+        "night_shift_ok": vocabulary.parse_yes_no,
+        "caregiver": vocabulary.parse_yes_no,
     }
     for name, parse in parsers.items():
         value = optional(name, parse)

@@ -23,6 +23,7 @@ from jobmatch.residents.roster_rows import RosterRow
 LOOKUP_CHUNK = 500
 FIELDS = ("name", "phone", "education", "community_id", "grid_id", "desired_wage")
 FIELDS += ("shift_preference", "max_commute_km", "employment_status")
+FIELDS += ("has_transport", "night_shift_ok", "caregiver")
 DEFAULTS = {
     "education": Education.OTHER.value,
     "community_id": None,
@@ -31,6 +32,9 @@ DEFAULTS = {
     "shift_preference": ShiftPreference.ANY.value,
     "max_commute_km": None,
     "employment_status": EmploymentStatus.UNEMPLOYED.value,
+    "has_transport": None,
+    "night_shift_ok": None,
+    "caregiver": None,
 }
 
 
