@@ -40,7 +40,7 @@ from jobmatch.communities.models import Community  # noqa: E402
 from jobmatch.extensions import db  # noqa: E402
 from jobmatch.validators import id_check_char  # noqa: E402
 from tests import roster_writers  # noqa: E402
-from tests.test_import_limits import ods_bomb, xls_sparse, xlsx_bomb  # noqa: E402
+from tests.roster_bombs import ods_bomb, xls_sparse, xlsx_bomb  # noqa: E402
 
 HEADER = ["序号", "姓名", "性别", "身份证号码", "联系电话", "文化程度", "社区", "技能", "期望月薪"]
 HEADER += ["班次意向", "人员类别", "备注"]
