@@ -274,3 +274,13 @@ def test_yes_no_facts_for_the_matcher_are_read_and_kept(client, staff, places):
     table = [["姓名", "身份证号码", "能否上夜班"], ["李明", LI, ""], ["马强", MA, "也许"]]
     answer = upload(client, staff, "夜班.csv", csv_bytes(table)).json
     assert answer["unchanged"] == 2 and set(answer["warnings"][0]["warnings"]) == {"night_shift_ok"}
+
+
+def test_a_formula_in_a_rejected_row_comes_back_as_text(client, staff, places):
+    table = [["姓名", "身份证号码", "联系电话", "备注"], ["", LI, "13800000001", '=HYPERLINK("x")']]
+    answer = upload(client, staff, "公式.csv", csv_bytes(table)).json
+    response = client.get(f"/api/residents/import/{answer['upload_id']}/rejected", headers=staff)
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    note = sheet.cell(row=2, column=4)
+    assert (note.value, note.data_type) == ('=HYPERLINK("x")', "s")
+    assert sheet.cell(row=2, column=5).value == "姓名不能为空。"

@@ -82,7 +82,11 @@ def commit_kept(actor: User, upload_id: str) -> tuple[dict[str, Any], bool]:
     threshold = int(current_app.config["ROSTER_JOB_ROWS"])
     if importer.count_rows(filename, data, stop_after=threshold) > threshold:
         payload = {"upload_id": upload_id, "dry_run": False}
-        return {"job_id": jobs.enqueue("roster_import", IMPORT_JOB, payload, actor=actor).id}, True
+        # Confirmed twice while the first waits or runs: that one job answers both.
+        job = jobs.enqueue(
+            "roster_import", IMPORT_JOB, payload, actor=actor, dedupe_key=f"commit:{upload_id}"
+        )
+        return {"job_id": job.id}, True
     result = importer.import_roster(actor, filename, data)
     return {**result, "upload_id": upload_id}, False
 
@@ -100,7 +104,7 @@ def run_import_job(run) -> dict[str, Any]:
 def import_kept(
     actor: User, upload_id: str, *, dry_run: bool = False, progress: Callable | None = None
 ) -> dict[str, Any]:
-    """Import a kept roster: the one call a background job makes for a large import."""
+    """Import a kept roster (what the background job runs), answering its ``upload_id`` too."""
     filename, data = load_upload(actor, upload_id)
     result = importer.import_roster(actor, filename, data, dry_run=dry_run, progress=progress)
     return {**result, "upload_id": upload_id}
