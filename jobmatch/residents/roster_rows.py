@@ -24,7 +24,7 @@ FOOTER_WORDS = ("制表人", "制表", "填表人", "审核人", "负责人", "�
 FOOTER_WORDS += ("填报日期", "填表日期", "制表日期", "备注：", "说明：", "注：")
 
 
-@dataclass
+@dataclass(slots=True)  # thousands of them per import
 class RosterRow:
     row: int
     name: str

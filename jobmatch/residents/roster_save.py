@@ -38,7 +38,7 @@ DEFAULTS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)  # thousands of them per import
 class Stored:
     id: int
     values: dict[str, Any]
