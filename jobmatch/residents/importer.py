@@ -115,7 +115,7 @@ def _grid_in_stored_community(row: RosterRow, existing: Stored, catalogues: Cata
 
 
 def answer(plan: list[dict[str, Any]], columns: Columns, dry_run: bool) -> dict[str, Any]:
-    """The contract's created/updated/rejected, then everything else a clerk needs to know."""
+    """The API's created/updated/rejected, then everything else a clerk needs to know."""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     rejected, warned, rows = [], [], []
     for item in plan:
@@ -134,7 +134,7 @@ def answer(plan: list[dict[str, Any]], columns: Columns, dry_run: bool) -> dict[
             }
         )
     return {
-        # A resident found again is "updated", as the contract counts, even when nothing in
+        # A resident found again is "updated", as the API has always counted, even when nothing in
         # it changed; "unchanged" says how many of those were already as the file has them.
         "created": counts["created"],
         "updated": counts["updated"] + counts["unchanged"],
