@@ -59,6 +59,7 @@ def test_rows_beyond_the_limit_are_refused_with_the_limit_named(app, client, sta
     assert db.session.scalar(select(func.count(Resident.id))) == 0
 
 
+@pytest.mark.committing  # the job reports progress on a connection of its own
 def test_a_large_roster_runs_as_a_job_with_the_same_answer(app, client, staff):
     app.config["ROSTER_JOB_ROWS"] = 3
     table = [["姓名", "身份证号码", "联系电话"]]
@@ -86,6 +87,7 @@ def test_a_large_roster_runs_as_a_job_with_the_same_answer(app, client, staff):
     assert rejected.status_code == 200
 
 
+@pytest.mark.committing  # the worker reads and writes on connections of its own
 def test_a_large_roster_waits_for_a_real_worker(queued_app, client, staff):  # noqa: F811
     queued_app.config["ROSTER_JOB_ROWS"] = 3
     table = [["姓名", "身份证号码", "联系电话"]]

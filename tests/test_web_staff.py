@@ -251,6 +251,7 @@ def test_a_bad_allocation_setting_is_told(client, staff_user):
     assert re.search(r"[\u4e00-\u9fff]", error.group(1))
 
 
+@pytest.mark.committing  # the job reports progress on a connection of its own
 def test_a_large_roster_is_previewed_and_imported_as_a_job(app, client, staff_user):
     app.config["ROSTER_JOB_ROWS"] = 1
     csv = ROSTER.format(
