@@ -102,3 +102,11 @@ def test_a_large_roster_waits_for_a_real_worker(queued_app, client, staff):  # n
     assert job["state"] == "done", job
     assert (job["result"]["created"], job["progress"]["fraction"]) == (5, 1)
     assert db.session.scalar(select(func.count(Resident.id))) == 5
+
+
+def test_a_csv_over_the_limit_is_refused_before_any_job(app, client, staff):
+    app.config.update(ROSTER_MAX_ROWS=4, ROSTER_JOB_ROWS=2)
+    table = [["姓名", "身份证号码", "联系电话"]]
+    table += [[f"人{i}", id_number(date(1982, 3, i), i), f"1370000000{i}"] for i in range(1, 7)]
+    response = upload(client, staff, "太大.csv", csv_bytes(table))
+    assert response.status_code == 413 and "超过4行" in response.json["message"]

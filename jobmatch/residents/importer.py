@@ -45,17 +45,18 @@ def import_roster(
     return answer(plan, columns, dry_run)
 
 
-def count_rows(filename: str, data: bytes, stop_after: int) -> int:
-    """How many data rows the roster has, counting no further than one past ``stop_after``."""
-    raw_rows = read_roster(filename, data, max_rows())
+def count_rows(filename: str, data: bytes) -> int:
+    """How many data rows the roster has; past the row limit it is refused here, at once."""
+    limit = max_rows()
+    raw_rows = read_roster(filename, data, limit)
     columns = find_header(raw_rows)
     count = 0
     for _number, raw in raw_rows:
         cells = columns.cells(raw)
         if any(cells.values()) and not is_footer(cells, raw):
             count += 1
-            if count > stop_after:
-                break
+            if count > limit:
+                raise too_many_rows(limit)
     return count
 
 

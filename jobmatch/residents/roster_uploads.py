@@ -64,7 +64,7 @@ def import_or_queue(
     result, read at /api/jobs/{id}, is the same answer, with the kept file's ``upload_id``).
     """
     threshold = int(current_app.config["ROSTER_JOB_ROWS"])
-    if importer.count_rows(filename, data, stop_after=threshold) > threshold:
+    if importer.count_rows(filename, data) > threshold:
         upload_id = keep_upload(actor, filename, data)
         payload = {"upload_id": upload_id, "dry_run": dry_run}
         job = jobs.enqueue("roster_import", IMPORT_JOB, payload, actor=actor)
@@ -80,7 +80,7 @@ def commit_kept(actor: User, upload_id: str) -> tuple[dict[str, Any], bool]:
     """Commit a previewed roster: now, or queued as a job above ROSTER_JOB_ROWS rows."""
     filename, data = load_upload(actor, upload_id)
     threshold = int(current_app.config["ROSTER_JOB_ROWS"])
-    if importer.count_rows(filename, data, stop_after=threshold) > threshold:
+    if importer.count_rows(filename, data) > threshold:
         payload = {"upload_id": upload_id, "dry_run": False}
         # Confirmed twice while the first waits or runs: that one job answers both.
         job = jobs.enqueue(
