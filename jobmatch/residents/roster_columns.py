@@ -28,6 +28,7 @@ HEADERS = {
     "groups": ["人员类别", "人员类型", "帮扶类别", "groups"],
     "employment_status": ["就业状态", "就业情况", "employment_status"],
     "max_commute_km": ["通勤距离", "最远通勤距离", "max_commute_km"],
+    "household_no": ["户号", "家庭户号", "户编号", "household_no"],
     # Yes/no facts the matcher reads.
     "has_transport": ["有无交通工具", "是否有交通工具", "交通工具", "has_transport"],
     "night_shift_ok": ["能否上夜班", "是否接受夜班", "可上夜班", "接受夜班", "night_shift_ok"],

@@ -110,6 +110,7 @@ def clean_row(
         "has_transport": vocabulary.parse_yes_no,
         "night_shift_ok": vocabulary.parse_yes_no,
         "caregiver": vocabulary.parse_yes_no,
+        "household_no": vocabulary.parse_household_no,
     }
     for name, parse in parsers.items():
         value = optional(name, parse)

@@ -23,7 +23,7 @@ from jobmatch.residents.roster_rows import RosterRow
 LOOKUP_CHUNK = 500
 FIELDS = ("name", "phone", "education", "community_id", "grid_id", "desired_wage")
 FIELDS += ("shift_preference", "max_commute_km", "employment_status")
-FIELDS += ("has_transport", "night_shift_ok", "caregiver")
+FIELDS += ("has_transport", "night_shift_ok", "caregiver", "household_no")
 DEFAULTS = {
     "education": Education.OTHER.value,
     "community_id": None,
@@ -35,6 +35,7 @@ DEFAULTS = {
     "has_transport": None,
     "night_shift_ok": None,
     "caregiver": None,
+    "household_no": None,
 }
 
 

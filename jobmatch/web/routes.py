@@ -5,8 +5,10 @@ from jobmatch.web import (  # noqa: F401
     firm,
     public,
     resident,
+    resident_pathways,
     staff,
     staff_desk,
+    staff_follow_ups,
     staff_import,
 )
 from jobmatch.web.blueprint import blp

@@ -1,7 +1,7 @@
 """roster uploads kept for preview, background import and rejected rows
 
 Revision ID: b7c1e2d4a9f0
-Revises: 5b1f0c9a7e21
+Revises: 3f90f83adc05
 Create Date: 2026-11-29 22:30:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7c1e2d4a9f0"
-down_revision = "5b1f0c9a7e21"
+down_revision = "3f90f83adc05"
 branch_labels = None
 depends_on = None
 
