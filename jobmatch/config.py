@@ -25,6 +25,10 @@ class Defaults:
     MATCHING_SNAPSHOT_MAX_AGE = 3600
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # Roster import: reading stops past ROSTER_MAX_ROWS data rows (413); a roster of more than
+    # ROSTER_JOB_ROWS runs as a background job (202 with its id) instead of in the request.
+    ROSTER_MAX_ROWS = 20_000
+    ROSTER_JOB_ROWS = 2_000
     JSON_AS_ASCII = False
     # Login throttling (jobmatch/accounts/throttle.py): failures a window per username and
     # per address. Counted in RATELIMIT_STORAGE_URI: memory:// counts per process; REDIS_URL,
@@ -133,6 +137,8 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "JOBMATCH_ROSTER_MAX_ROWS": "ROSTER_MAX_ROWS",
+    "JOBMATCH_ROSTER_JOB_ROWS": "ROSTER_JOB_ROWS",
     "REDIS_URL": "REDIS_URL",
     "JOBMATCH_JOBS_QUEUE": "JOBS_QUEUE",
     "JOBMATCH_STALE_DAYS": "JOBMATCH_STALE_DAYS",

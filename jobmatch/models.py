@@ -13,6 +13,7 @@ from jobmatch.notifications.models import Notification
 from jobmatch.orders.models import Delivery, MaterialIssue, Order
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
+from jobmatch.residents.upload_models import RosterUpload
 from jobmatch.training.models import (
     Assessment,
     Attendance,
@@ -49,6 +50,7 @@ __all__ = [
     "Post",
     "Program",
     "Resident",
+    "RosterUpload",
     "ResidentGroup",
     "ResidentSkill",
     "Skill",

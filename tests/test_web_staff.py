@@ -163,11 +163,28 @@ def test_a_roster_upload_lists_every_rejected_row_with_its_reasons(client, staff
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
+    preview = response.get_data(as_text=True)
+    assert 'data-state="preview"' in preview and _residents() == 0
+    # Every row number with the person's name beside it, before anything is saved.
+    rows = re.findall(
+        r'<tr data-row="(\d+)" data-outcome="(\w+)">\s*<td>[^<]*</td>\s*<td>([^<]*)<', preview
+    )
+    assert rows == [
+        ("2", "created", "张桂英"),
+        ("3", "rejected", "李建国"),
+        ("4", "rejected", "王小明"),
+        ("5", "rejected", "赵德胜"),
+    ]
+    upload_id = re.search(r'action="/staff/import/(\w{32})"', preview).group(1)
+    response = post_form(client, f"/staff/import/{upload_id}", {})
     page = response.get_data(as_text=True)
     assert re.findall(r'class="card rejected-row" data-row="(\d+)"', page) == ["3", "4", "5"]
-    assert 'data-count="created">1<' in page
+    assert 'data-count="created">1<' in page and 'data-state="done"' in page
     assert "校验位" in page and "未满16周岁" in page and "手机号码" in page
     assert _residents() == 1
+    download = client.get(f"/staff/import/{upload_id}/rejected")
+    assert download.status_code == 200
+    assert download.mimetype.endswith("spreadsheetml.sheet")
 
 
 @pytest.mark.parametrize(
@@ -175,7 +192,7 @@ def test_a_roster_upload_lists_every_rejected_row_with_its_reasons(client, staff
     [
         (None, "请选择要上传的名册文件"),
         ((b"", "empty.csv"), "名册文件是空的"),
-        ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls"), "不支持旧版 .xls"),
+        ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls"), "无法读取该文件"),
     ],
 )
 def test_a_bad_upload_is_told_not_a_500(client, staff_user, upload, message):
@@ -254,3 +271,49 @@ def test_a_bad_allocation_setting_is_told(client, staff_user):
     assert response.status_code == 200
     error = re.search(r'id="multiple-error">(.*?)</p>', response.get_data(as_text=True))
     assert re.search(r"[\u4e00-\u9fff]", error.group(1))
+
+
+@pytest.mark.committing  # the job reports progress on a connection of its own
+def test_a_large_roster_is_previewed_and_imported_as_a_job(app, client, staff_user):
+    app.config["ROSTER_JOB_ROWS"] = 1
+    csv = ROSTER.format(
+        good=make_id_number(date(1970, 1, 1)),
+        child=make_id_number(date(2016, 5, 1)),
+        other=make_id_number(date(1980, 2, 2)),
+    )
+    response = post_form(
+        client,
+        "/staff/import",
+        {"file": (io.BytesIO(csv.encode()), "名册.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302 and "/staff/import/jobs/" in response.location
+    preview = client.get(response.location).get_data(as_text=True)
+    assert 'data-state="preview"' in preview and _residents() == 0
+    upload_id = re.search(r'action="/staff/import/(\w{32})"', preview).group(1)
+    response = post_form(client, f"/staff/import/{upload_id}", {}, token_from="/staff/import")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-state="done"' in page and 'data-count="created">1<' in page
+    assert _residents() == 1
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(client, staff_user):
+    from jobmatch.extensions import db
+    from jobmatch.jobs.models import BackgroundJob
+
+    job = BackgroundJob(
+        id="a" * 32,
+        kind="roster_import",
+        function="jobmatch.residents.roster_uploads:run_import_job",
+        payload={"upload_id": "b" * 32, "dry_run": False},
+        state="running",
+        progress=0.5,
+        progress_done=1000,
+        progress_total=2000,
+    )
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/staff/import/jobs/{job.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'data-state="running"' in page and "1000 / 2000" in page and "50%" in page

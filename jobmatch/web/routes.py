@@ -10,6 +10,7 @@ from jobmatch.web import (  # noqa: F401
     staff,
     staff_desk,
     staff_follow_ups,
+    staff_import,
 )
 from jobmatch.web.blueprint import blp
 

@@ -1,4 +1,4 @@
-"""The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
+"""The bureau's desk: register a resident, refer, run a batch allocation."""
 
 from flask import flash, redirect, render_template, request, url_for
 
@@ -15,7 +15,6 @@ from jobmatch.matching import plans
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
 from jobmatch.posts.enums import PostStatus
-from jobmatch.residents import importer
 from jobmatch.residents import service as residents
 from jobmatch.residents.enums import PriorityGroup, ShiftPreference
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
@@ -58,24 +57,6 @@ def staff_resident_new(user):
         group_options=list(PriorityGroup.labels().items()),
         shift_options=list(ShiftPreference.labels().items()),
     )
-
-
-@blp.route("/staff/import", methods=["GET", "POST"])
-@page_for(*STAFF_ROLES)
-def staff_import(user):
-    """Upload a roster (.xlsx or .csv); see what was saved and every rejected row's reasons."""
-    result, errors, upload = None, {}, None
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            errors = {"file": ["请选择要上传的名册文件（.xlsx 或 .csv）。"]}
-        else:
-            try:
-                result = importer.import_roster(user, upload.filename, upload.read())
-            except DomainError as error:
-                errors = domain_errors(error)
-    filename = upload.filename if upload else None
-    return render_template("staff_import.html", result=result, errors=errors, filename=filename)
 
 
 @blp.get("/staff/refer")

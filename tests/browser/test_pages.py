@@ -121,7 +121,12 @@ def test_staff_upload_a_roster_with_bad_rows_and_see_them_listed(tab, live_app):
         {"name": "名册.csv", "mimeType": "text/csv", "buffer": BAD_ROSTER.encode()},
     )
     with tab.page.expect_navigation():
-        tab.page.click("button:has-text('上传并导入')")
+        tab.page.click("button:has-text('上传并预览')")
+    assert tab.page.locator("#import-result").get_attribute("data-state") == "preview"
+    assert tab.page.locator("tr[data-outcome=rejected]").count() == 2
+    look(tab, "12-staff-import-preview")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('确认导入')")
     rows = tab.page.locator("article.rejected-row")
     assert rows.evaluate_all("cards => cards.map(card => card.dataset.row)") == ["3", "4"]
     assert "校验位" in rows.nth(0).inner_text()
