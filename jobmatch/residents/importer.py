@@ -90,11 +90,15 @@ def read_rows(filename: str, data: bytes) -> tuple[Columns, list[RosterRow], Cat
 def decide(row: RosterRow, stored: dict[str, Stored], catalogues: Catalogues) -> dict[str, Any]:
     """What importing this row does: its outcome and the fields it changes."""
     existing = stored.get(row.id_hash) if row.id_hash else None
-    if row.phone_problem:
-        if existing is None:
-            row.reject("phone", f"{row.phone_problem}登记新居民需要联系电话。")
-        elif row.phone_given:
-            row.warn("phone", f"{row.phone_problem}已登记的联系电话保留不变。")
+    # A wrong number is refused whoever it belongs to (it is how the bureau reaches the person);
+    # a blank cell only matters for someone not yet registered.
+    if row.phone_problem and (row.phone_given or existing is None):
+        row.reject(
+            "phone",
+            f"{row.phone_problem}登记新居民需要联系电话。"
+            if not row.phone_given
+            else row.phone_problem,
+        )
     if existing is not None and row.grid_text:
         _grid_in_stored_community(row, existing, catalogues)
     if row.errors:

@@ -101,8 +101,15 @@ def clean_row(
             row.values["grid_id"] = found
     elif grid and not community:
         row.grid_text = grid
+    # Education is a hard eligibility filter: a value that can't be read would open or close
+    # posts wrongly, so it rejects the row instead of being left out with a warning.
+    education = cells.get("education", "")
+    if education:
+        try:
+            row.values["education"] = parse_education(education)
+        except ValueError as error:
+            row.reject("education", str(error))
     parsers = {
-        "education": parse_education,
         "desired_wage": vocabulary.parse_wage,
         "shift_preference": vocabulary.parse_shift,
         "employment_status": vocabulary.parse_employment_status,
