@@ -142,6 +142,53 @@ def test_a_hire_withdraws_the_residents_other_open_applications(client):
     assert db.session.get(Application, finished.id).status == "rejected"
 
 
+@pytest.mark.parametrize(
+    ("role", "target", "expected"),
+    [
+        ("firm", "hired", 200),
+        ("staff", "hired", 200),
+        ("firm", "interview", 200),
+        ("resident", "hired", 403),
+        ("resident", "applied", 409),
+        ("firm", "applied", 403),
+    ],
+)
+def test_an_application_closed_by_a_hire_elsewhere_may_still_be_taken_up(
+    client, role, target, expected
+):
+    """A resident may hold two jobs: the system's hired_elsewhere withdrawal is not the
+    resident's choice, so the owning firm or staff may still interview or hire them."""
+    resident = make_resident()
+    first = make_application(resident, make_post(), "interview")
+    second = make_application(resident, make_post(), "interview")
+    staff = make_quick_user("staff")
+    assert patch(client, staff, first.id, {"status": "hired"}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Application, second.id).reason == "hired_elsewhere"
+    actor = {
+        "firm": lambda: make_quick_user("firm", firm_id=second.post.firm_id),
+        "staff": lambda: make_quick_user("staff"),
+        "resident": lambda: make_quick_user("resident", resident_id=resident.id),
+    }[role]()
+    body = {"status": target}
+    if target == "interview":
+        body |= {
+            "interview_at": "2026-12-01T09:00:00+08:00",
+            "interview_place": "园区3号楼",
+            "interview_contact": "李经理 13800000000",
+        }
+    assert patch(client, actor, second.id, body).status_code == expected
+
+
+def test_a_resident_withdrawal_is_final_for_the_firm(client):
+    application = make_application(status="applied")
+    resident_user = make_quick_user("resident", resident_id=application.resident_id)
+    firm_user = make_quick_user("firm", firm_id=application.post.firm_id)
+    body = {"status": "withdrawn", "reason": "wage"}
+    assert patch(client, resident_user, application.id, body).status_code == 200
+    assert patch(client, firm_user, application.id, {"status": "hired"}).status_code == 409
+
+
 def test_close_stale_closes_idle_applications_and_tells_both_sides(runner):
     idle = make_application(status="applied")
     recent = make_application(status="applied")

@@ -123,9 +123,9 @@ def test_staff_are_told_of_a_resident_hired_at_two_posts(client):
 
     move(client, staff, one.id, "hired")
     assert kinds(client, staff) == []
-    # The hire withdrew the other application (hired_elsewhere); the resident took the second
-    # job as well, and an admin records it: allowed, people take a second job.
-    assert move(client, admin, two.id, "hired", correction=True, note="两份工作都做")
+    # The hire withdrew the other application (hired_elsewhere); the resident takes the second
+    # job as well and its firm hires them all the same: allowed, people hold two jobs.
+    assert move(client, firm_user, two.id, "hired")
 
     for user in (staff, admin):
         notices = inbox(client, user)

@@ -23,6 +23,7 @@ from jobmatch.applications.workflow import (
     NEEDS_REASON,
     OPENING_STATUS,
     is_finished,
+    may_reopen,
     role_may_move_to,
     workflow_allows,
 )
@@ -142,7 +143,9 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     return get_application(user, application.id)
 
 
-def _check_move(user: User, from_status: str, to_status: str, correction: bool) -> None:
+def _check_move(
+    user: User, from_status: str, to_status: str, correction: bool, reason: str | None = None
+) -> None:
     if correction:
         if user.role not in CORRECTION_ROLES:
             raise Forbidden("只有管理员可以更正已结束的申请。")
@@ -150,6 +153,8 @@ def _check_move(user: User, from_status: str, to_status: str, correction: bool) 
             raise Conflict("申请尚未结束，请按正常流程操作，不需要更正。")
         if to_status == from_status:
             raise Conflict(f"申请已是该状态（{ApplicationStatus(to_status).label}）。")
+        return
+    if may_reopen(user.role, from_status, reason, to_status):
         return
     if not role_may_move_to(user.role, to_status):
         raise Forbidden(f"当前账号不能把申请改为“{ApplicationStatus(to_status).label}”。")
@@ -181,7 +186,7 @@ def move_application(
     applications (withdrawn, hired_elsewhere)."""
     application = get_application(user, application_id)
     from_status = application.status
-    _check_move(user, from_status, status, correction)
+    _check_move(user, from_status, status, correction, application.reason)
     details = {
         "interview_at": interview_at,
         "interview_place": interview_place,

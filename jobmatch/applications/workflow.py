@@ -14,7 +14,7 @@ The table, with who moves what and why, is written out for people in docs/applic
 """
 
 from jobmatch.accounts.enums import Role
-from jobmatch.applications.enums import FINISHED_STATUSES
+from jobmatch.applications.enums import FINISHED_STATUSES, Reason
 from jobmatch.applications.enums import ApplicationStatus as S
 
 # From each status, the statuses the ordinary workflow leads to.
@@ -42,6 +42,13 @@ ROLE_TARGETS: dict[str, frozenset[str]] = {
 # Who may correct a finished application, moving it to any other status.
 CORRECTION_ROLES = frozenset({Role.ADMIN})
 
+# An application the system withdrew because the resident was hired elsewhere was not the
+# resident's choice: a resident may hold two jobs (staff are told), so the owning firm or staff
+# may still take it up again, to an interview or a hire.
+REOPENED_BY_SYSTEM_REASONS = frozenset({Reason.HIRED_ELSEWHERE})
+REOPEN_TARGETS = frozenset({S.INTERVIEW, S.HIRED})
+REOPEN_ROLES = frozenset({Role.ADMIN, Role.STAFF, Role.FIRM})
+
 # Moves that need a reason code (the note is free text beside it).
 NEEDS_REASON = frozenset({S.REJECTED, S.WITHDRAWN})
 
@@ -65,6 +72,16 @@ def role_may_move_to(role: str, status: str) -> bool:
 
 def workflow_allows(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS[from_status]
+
+
+def may_reopen(role: str, from_status: str, reason: str | None, to_status: str) -> bool:
+    """A withdrawal the system made (hired elsewhere) taken up again by the firm or staff."""
+    return (
+        from_status == S.WITHDRAWN
+        and reason in REOPENED_BY_SYSTEM_REASONS
+        and to_status in REOPEN_TARGETS
+        and role in REOPEN_ROLES
+    )
 
 
 def is_finished(status: str) -> bool:
