@@ -62,6 +62,8 @@ class SnapshotCache:
         self.full_loads = 0
         self.residents_reloaded = 0  # resident rows read back from the database (tests count)
         self.post_reloads = 0
+        self.swaps = 0  # snapshots swapped in; ``wait_for_swap`` waits for the next one
+        self._swapped = threading.Condition()
         self._app = None
         self._thread: threading.Thread | None = None
         self._thread_pid = 0
@@ -157,7 +159,8 @@ class SnapshotCache:
         with Session(db.engine) as session:
             last = session.scalar(select(db.func.max(MatchingChange.id))) or 0
             snapshot = build_snapshot(session, now)
-        self.snapshot, self.last_id, self.gaps = snapshot, last, {}
+        self.last_id, self.gaps = last, {}
+        self._swap(snapshot)
         self.full_loads += 1
         current_app.logger.info(
             "matching snapshot loaded: %d residents, %d posts",
@@ -200,7 +203,18 @@ class SnapshotCache:
             posts.version = next_serial()
         # The swap: a request holds either the old snapshot or this one, never a mixture of
         # two post tables (resident rows are edited in place, under residents.version).
-        self.snapshot = replace(snapshot, posts=posts)
+        self._swap(replace(snapshot, posts=posts))
+
+    def _swap(self, snapshot: Snapshot) -> None:
+        with self._swapped:
+            self.snapshot = snapshot
+            self.swaps += 1
+            self._swapped.notify_all()
+
+    def wait_for_swap(self, swaps_seen: int, timeout: float = 10.0) -> bool:
+        """Wait until more than ``swaps_seen`` snapshots were swapped in (tests of the thread)."""
+        with self._swapped:
+            return self._swapped.wait_for(lambda: self.swaps > swaps_seen, timeout)
 
 
 def _run(cache_ref, app, stop: threading.Event, wake: threading.Event, interval: float) -> None:
