@@ -197,8 +197,12 @@ class SnapshotCache:
             if row is not None:
                 demand.add(residents.outcomes[row], sign=-1)
             demand.add(record.outcomes)
+        gone = [rid for rid in set(ids) - {r.id for r in records} if rid in residents.index]
+        for rid in gone:
+            demand.add(residents.outcomes[residents.index[rid]], sign=-1)
+            residents.outcomes[residents.index[rid]] = ()
         residents.upsert(records)
-        residents.remove(set(ids) - {r.id for r in records})
+        residents.remove(gone)
         if demand.apply_to(posts) and posts is snapshot.posts:
             posts.version = next_serial()
         # The swap: a request holds either the old snapshot or this one, never a mixture of
