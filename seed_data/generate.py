@@ -2,7 +2,7 @@
 
     python seed_data/generate.py
 
-Reproduces the bureau's figures (DESIGN.md): 16 firms, 1,000 general and 300 skilled openings,
+Reproduces the bureau's figures (docs/domain.md): 16 firms, 1,000 general and 300 skilled openings,
 650 residents trained (103 knot makers and 20 livestream sellers from the Wanjiale class, 6
 on-the-job bag learners), a 100,000-knot order fully delivered, a 50,000-bag order partly
 delivered, 16 communities with 32 grids; plus about 3,000 residents and an application history

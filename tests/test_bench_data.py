@@ -1,5 +1,6 @@
 """``flask bench-data``: residents in bulk, and the id sequence left right behind them."""
 
+import pytest
 from sqlalchemy import func, select
 
 from jobmatch.extensions import db
@@ -9,9 +10,8 @@ from tests.factories import auth_headers, make_quick_user, make_skill
 from tests.test_residents import valid_body
 
 
-def test_bench_data_adds_residents_and_a_registration_after_it_gets_a_new_id(
-    app, client, runner
-):
+@pytest.mark.committing  # COPY and the sequence as in production, then a registration after
+def test_bench_data_adds_residents_and_a_registration_after_it_gets_a_new_id(app, client, runner):
     make_skill("sewing", "缝纫")
     result = runner.invoke(args=["bench-data", "--residents", "120"])
     assert result.exit_code == 0, result.output

@@ -25,7 +25,7 @@ def test_an_invalid_page_is_a_422(client, query):
     assert client.get(f"/api/firms?{query}").status_code == 422
 
 
-def test_one_firm_has_the_contract_fields(client):
+def test_one_firm_has_its_documented_fields(client):
     firm = make_firm(address="天镇县扶贫产业园")
     response = client.get(f"/api/firms/{firm.id}")
     assert response.status_code == 200

@@ -26,6 +26,9 @@ from tests.factories import (
 )
 from tests.test_import import FORMATS, WANG1, WANG4, roster_table
 
+# The refresh thread reads on connections of its own: it needs commits other connections see.
+pytestmark = pytest.mark.committing
+
 
 @pytest.fixture
 def refreshing_app(app, tmp_path):

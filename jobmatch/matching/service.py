@@ -80,6 +80,16 @@ class MatchingEngine:
         self.model.refresh()
         return self.model.ranker
 
+    def forget_data(self) -> None:
+        """Drop the snapshot and the remembered results: the next use loads from the database.
+        For a caller that undid writes the change log cannot report, such as a rolled-back
+        outer transaction (each test of the suite runs in one)."""
+        old = self.cache
+        old.stop()
+        self.cache = SnapshotCache(old.max_age, old.background, old.interval)
+        with self.results_lock:
+            self.results.clear()
+
     def remembered(self, key: tuple, snapshot: Snapshot, compute):
         """A ranked list, kept under the versions of what it read (``key`` names them: a
         resident's own row, or every resident's) with the post table's, the model's and the

@@ -132,7 +132,7 @@ def clean_row(
     today: date,
     lookup_hash: Callable[[str], str],
 ) -> tuple[RosterRow | None, dict[str, list[str]]]:
-    """The row's values, normalised, and its errors by field (contract field names)."""
+    """The row's values, normalised, and its errors by field (the API's field names)."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     clean = None

@@ -72,8 +72,8 @@ class EducationField(_TextField):
 
 
 EDUCATION_DOC = {
-    "description": "a contract value, its GB/T 4658 code or a Chinese name (初中, 高中, 中专, …); "
-    "stored and returned as the contract value",
+    "description": "an API code, its GB/T 4658 code or a Chinese name (初中, 高中, 中专, …); "
+    "stored and returned as the API code",
     "example": "junior_high",
 }
 
