@@ -142,10 +142,24 @@ def measure(app, rng: random.Random) -> None:
         waiting = [(a.id, a.resident_id) for a in waiting]
 
         def after_write(label, write, rid):
+            cache = matching.cache
+            counts = (cache.full_loads, cache.residents_reloaded, cache.post_reloads)
             write()
-            apply = timed(matching.cache.refresh_now)
+            apply = timed(cache.refresh_now)
             request = match(rid)
-            print(f"  after {label:<22} apply {ms(apply)}   next match {ms(request)}")
+            loads, residents_read, post_reloads = (
+                now - then
+                for now, then in zip(
+                    (cache.full_loads, cache.residents_reloaded, cache.post_reloads),
+                    counts,
+                    strict=True,
+                )
+            )
+            print(
+                f"  after {label:<22} apply {ms(apply)}   next match {ms(request)}   "
+                f"(full loads {loads}, residents read {residents_read}, post reloads "
+                f"{post_reloads})"
+            )
 
         app_id, rid = waiting.pop()
         after_write(
@@ -153,7 +167,8 @@ def measure(app, rng: random.Random) -> None:
             lambda: move_application(staff, app_id, status="interview"),
             rid,
         )
-        after_write("a hire (post filled)", lambda: move_application(staff, app_id, status="hired"), rid)
+        hire = lambda: move_application(staff, app_id, status="hired")  # noqa: E731
+        after_write("a hire (post filled)", hire, rid)
         rid = rng.choice(residents)
 
         def edit():
