@@ -208,7 +208,7 @@ class SnapshotCache:
                 posts.version = next_serial()
                 self.post_reloads += 1
             ids = sorted({row.entity_id for row in rows if row.scope == "resident"})
-            records = load_residents(session, ids) if ids else []
+            records = load_residents(session, ids, snapshot.places) if ids else []
         self.residents_reloaded += len(records)
         residents, demand = snapshot.residents, snapshot.demand
         for record in records:

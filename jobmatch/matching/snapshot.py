@@ -55,7 +55,9 @@ def load_vocabulary(session: Session) -> Vocabulary:
     )
 
 
-def _places(session: Session) -> tuple[dict, dict]:
+def load_places(session: Session) -> tuple[dict, dict]:
+    """Community and grid points by id: a few hundred rows, kept with the snapshot (a change
+    to either reloads everything, see tracking.py)."""
     communities = {
         c.id: (c.lat, c.lon)
         for c in session.execute(select(Community.id, Community.lat, Community.lon))
@@ -74,9 +76,11 @@ def _by_resident(session: Session, statement, column, ids) -> list:
     return rows
 
 
-def load_residents(session: Session, ids: list[int] | None = None) -> list[ResidentRecord]:
+def load_residents(
+    session: Session, ids: list[int] | None = None, places: tuple[dict, dict] | None = None
+) -> list[ResidentRecord]:
     """Resident records with skills, training, groups and application counts; all if no ids."""
-    communities, grids = _places(session)
+    communities, grids = places or load_places(session)
     people = _by_resident(
         session,
         select(
@@ -233,6 +237,7 @@ class Snapshot:
     loaded_at: float
     day: date
     demand: Demand | None = None
+    places: tuple[dict, dict] | None = None  # (communities, grids): id -> (lat, lon)
 
 
 def build_snapshot(session: Session, loaded_at: float) -> Snapshot:
@@ -240,7 +245,8 @@ def build_snapshot(session: Session, loaded_at: float) -> Snapshot:
     today = clock.today()
     with _no_garbage_collection():
         vocabulary = load_vocabulary(session)
-        records = load_residents(session)
+        places = load_places(session)
+        records = load_residents(session, places=places)
         residents = ResidentTable(records, vocabulary)
         posts = PostTable(load_posts(session, outcomes=False), vocabulary)
         firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
@@ -249,7 +255,7 @@ def build_snapshot(session: Session, loaded_at: float) -> Snapshot:
             demand.add(record.outcomes)
     demand.apply_to(posts)
     posts.version = next_serial()
-    return Snapshot(vocabulary, residents, posts, loaded_at, today, demand)
+    return Snapshot(vocabulary, residents, posts, loaded_at, today, demand, places)
 
 
 def reload_posts(session: Session, snapshot: Snapshot) -> PostTable:
