@@ -24,6 +24,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.reports.routes",
     "jobmatch.orders.routes",
     "jobmatch.accounts.routes",
+    "jobmatch.accounts.user_routes",
     "jobmatch.firms.routes",
     "jobmatch.posts.routes",
     "jobmatch.communities.routes",
@@ -35,6 +36,10 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.matching.routes",
     "jobmatch.stats.routes",
     "jobmatch.jobs.routes",
+    "jobmatch.employment.routes",
+    "jobmatch.employment.report_routes",
+    "jobmatch.pathways.routes",
+    "jobmatch.pathways.report_routes",
 )
 
 

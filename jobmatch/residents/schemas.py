@@ -131,6 +131,11 @@ class ResidentUpdate(InputSchema):
     employment_status = fields.String(
         validate=validate.OneOf(EMPLOYMENT_STATUSES, error=ONE_OF), error_messages=REQUIRED
     )
+    household_no = fields.String(
+        allow_none=True,
+        validate=[validate.Length(min=1, max=32, error="户号应为1至32个字符。"), plain_text],
+        metadata={"description": "the roster's 户号; members of one household share it"},
+    )
     has_transport = fields.Boolean(
         allow_none=True,
         metadata={"description": "有无交通工具 (optional, with consent; null: not said)"},
@@ -190,6 +195,7 @@ class ResidentOut(Schema):
     shift_preference = fields.String(required=True, metadata={"enum": list(SHIFT_PREFERENCES)})
     max_commute_km = fields.Float(allow_none=True)
     employment_status = fields.String(required=True, metadata={"enum": list(EMPLOYMENT_STATUSES)})
+    household_no = fields.String(allow_none=True)
     has_transport = fields.Boolean(allow_none=True)
     night_shift_ok = fields.Boolean(allow_none=True)
     caregiver = fields.Boolean(allow_none=True)
@@ -224,16 +230,8 @@ class RosterUpload(InputSchema):
     file = Upload(
         required=True,
         error_messages={"required": "请上传名册文件（表单字段 file）。"},
-        metadata={"description": ".xlsx, or .csv in UTF-8 (with or without BOM) or GBK/GB18030"},
+        metadata={
+            "description": ".xlsx, .xls, .ods, or .csv in UTF-8 (with or without BOM), "
+            "GBK/GB18030 or UTF-16"
+        },
     )
-
-
-class RejectedRow(Schema):
-    row = fields.Integer(required=True, metadata={"description": "as the spreadsheet counts"})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
-
-
-class ImportResult(Schema):
-    created = fields.Integer(required=True)
-    updated = fields.Integer(required=True)
-    rejected = fields.List(fields.Nested(RejectedRow), required=True)

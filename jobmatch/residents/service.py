@@ -90,6 +90,7 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "shift_preference": resident.shift_preference,
         "max_commute_km": resident.max_commute_km,
         "employment_status": resident.employment_status,
+        "household_no": resident.household_no,
         "has_transport": resident.has_transport,
         "night_shift_ok": resident.night_shift_ok,
         "caregiver": resident.caregiver,
@@ -120,6 +121,7 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         shift_preference=data.get("shift_preference", ShiftPreference.ANY),
         max_commute_km=data.get("max_commute_km"),
         employment_status=data.get("employment_status", EmploymentStatus.UNEMPLOYED),
+        household_no=data.get("household_no"),
         has_transport=data.get("has_transport"),
         night_shift_ok=data.get("night_shift_ok"),
         caregiver=data.get("caregiver"),
@@ -221,7 +223,9 @@ def filter_conditions(filters: dict[str, Any]) -> list:
     if "employment_status" in filters:
         conditions.append(Resident.employment_status == filters["employment_status"])
     if "q" in filters:
-        conditions.append(Resident.name.startswith(filters["q"].strip(), autoescape=True))
+        # Names are stored normalised (one middle dot, no stray spaces): so is what is sought.
+        query = normalise_name(filters["q"])
+        conditions.append(Resident.name.startswith(query, autoescape=True))
     if "group" in filters:
         members = select(ResidentGroup.resident_id).where(ResidentGroup.group == filters["group"])
         conditions.append(Resident.id.in_(members))

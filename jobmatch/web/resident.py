@@ -13,6 +13,7 @@ from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.firm import move_application_from_form, next_moves
 from jobmatch.web.forms import load
+from jobmatch.web.resident_pathways import near_misses_for
 from jobmatch.web.session import page_for
 
 ALL = 1000
@@ -30,6 +31,7 @@ def me(user):
         "me.html",
         resident=residents.read_resident(user, user.resident_id),
         matches=people.matches_for(user, user.resident_id),
+        near_misses=near_misses_for(user),
         applications=mine,
         applied={application.post_id: application for application in mine},
         enrollments=training.list_enrollments_for_resident(user, user.resident_id),
@@ -37,6 +39,7 @@ def me(user):
         unread=unread,
         next_moves=next_moves,
         skill_names=people.skill_names(),
+        applied_now=request.args.get("applied", type=int),
     )
 
 
@@ -59,12 +62,14 @@ def me_apply(user):
         flash("请从列表中选择岗位再报名。", "error")
         return redirect(url_for("web.me"))
     try:
-        application = applications.create_application(user, data["resident_id"], data["post_id"])
+        applications.create_application(user, data["resident_id"], data["post_id"])
     except DomainError as error:
         flash(error.message, "error")
-    else:
-        flash(f"已报名“{application.post.title}”，企业会尽快联系您。", "success")
-    return redirect(url_for("web.me") + "#applications")
+        return redirect(url_for("web.me") + f"#match-{data['post_id']}")
+    # The confirmation is shown where the resident pressed the button, not at the page's top.
+    if request.form.get("from") == "post":
+        return redirect(url_for("web.post_page", post_id=data["post_id"], applied=1) + "#apply")
+    return redirect(url_for("web.me", applied=data["post_id"]) + f"#match-{data['post_id']}")
 
 
 @blp.post("/me/applications/<int:application_id>/move")
