@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -95,6 +96,7 @@ def timed(function) -> float:
 def measure(app, rng: random.Random) -> None:
     from sqlalchemy import select
 
+    from jobmatch import clock
     from jobmatch.accounts.models import User
     from jobmatch.applications.models import Application
     from jobmatch.applications.service import move_application
@@ -130,6 +132,11 @@ def measure(app, rng: random.Random) -> None:
             samples.append(timed(lambda post=post: service.rank_residents_for_post(post)))
         print(f"  candidates  {percentiles(samples)}")
 
+        interview = {
+            "interview_at": clock.now() + timedelta(days=1),
+            "interview_place": "县人社局三楼",
+            "interview_contact": "王老师 13900000000",
+        }
         staff = User(username="scale-staff", role="staff", password_hash="-")
         db.session.add(staff)
         db.session.commit()
@@ -164,7 +171,7 @@ def measure(app, rng: random.Random) -> None:
         app_id, rid = waiting.pop()
         after_write(
             "an application move",
-            lambda: move_application(staff, app_id, status="interview"),
+            lambda: move_application(staff, app_id, status="interview", **interview),
             rid,
         )
         hire = lambda: move_application(staff, app_id, status="hired")  # noqa: E731
@@ -207,7 +214,7 @@ def measure(app, rng: random.Random) -> None:
                     started = time.perf_counter()
                     if waiting and wrng.random() < 0.5:
                         app_id, _ = waiting.pop()
-                        move_application(staff, app_id, status="interview")
+                        move_application(staff, app_id, status="interview", **interview)
                     else:
                         db.session.get(Resident, wrng.choice(residents)).desired_wage = (
                             wrng.randrange(25, 55) * 100
