@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_roster import COMMUNITIES, _postgres_database, csv_bytes, messy_roster  # noqa: E402
+from import_roster import COMMUNITIES, _postgres_database, messy_roster, roster_file  # noqa: E402
 from match_data import FIELD_KEY  # noqa: E402
 
 
@@ -197,8 +197,8 @@ def measure(app, rng: random.Random) -> None:
 
         after_write("a resident registered", register, rid)
 
-        roster = csv_bytes(messy_roster(10_000))
-        imported = timed(lambda: import_roster(staff, "名册.csv", roster))
+        filename, roster = roster_file(messy_roster(10_000), "csv")
+        imported = timed(lambda: import_roster(staff, filename, roster))
         apply = timed(matching.cache.refresh_now)
         print(f"  10,000-row import: request {imported:.1f} s, then apply {ms(apply)}")
         print(f"  next match after it {ms(match(rng.choice(residents)))}")
