@@ -23,6 +23,10 @@ class Defaults:
     MATCHING_ALLOCATION_MULTIPLE = 3
     MATCHING_MODEL_CHECK_SECONDS = 1.0
     MATCHING_SNAPSHOT_MAX_AGE = 3600
+    # "background": a thread per process applies committed changes and swaps the snapshot in;
+    # "inline": each ranking applies them first (tests that rank right after a write).
+    MATCHING_REFRESH = "background"
+    MATCHING_REFRESH_SECONDS = 0.1  # how often the thread looks for other processes' commits
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
     # Roster import: reading stops past ROSTER_MAX_ROWS data rows (413); a roster of more than
