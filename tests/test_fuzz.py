@@ -51,8 +51,10 @@ PAGE_FORMS = {
     "ask for a place": ("resident", "POST", "/me/place-request", ("cohort_id", "post_id")),
     "find a resident": ("staff", "GET", "/staff/refer", ("q", "resident_id")),
     "refer": ("staff", "POST", "/staff/refer", ("resident_id", "post_id", "back")),
-    "refer a batch": ("staff", "POST", "/staff/refer/batch", ("resident_id", "post_id")),
-    "allocate": ("staff", "POST", "/staff/allocate", ("multiple", "include_employed")),
+    "staff accounts": ("staff", "GET", "/staff/accounts", ("role", "firm_id")),
+    "resident logins": ("staff", "POST", "/staff/logins", ("resident_id",)),
+    "allocate": ("staff", "POST", "/staff/allocate", ("multiple", "include_employed", "firm_id")),
+    "a kept plan": ("staff", "GET", "/staff/allocate", ("plan",)),
     "register a resident": (
         "staff",
         "POST",
