@@ -9,12 +9,14 @@ import pytest
 from jobmatch.accounts.models import ROLES
 from tests.factories import auth_headers, make_quick_user
 
+ADMIN = ("admin",)
 STAFF = ("admin", "staff")
 STAFF_OR_FIRM = (*STAFF, "firm")
 STAFF_OR_RESIDENT = (*STAFF, "resident")
 ANYONE_SIGNED_IN = ROLES
 
-# Who may make each write at all. Signing in is the one write anyone may attempt.
+# Who may make each write at all. Signing in and activating an account with its code are the
+# writes anyone may attempt.
 WRITERS = {
     "POST /api/applications": STAFF_OR_RESIDENT,
     "PATCH /api/applications/<int:application_id>": ANYONE_SIGNED_IN,
@@ -47,8 +49,14 @@ WRITERS = {
     "POST /api/employment/spells/<int:spell_id>/follow-ups": STAFF_OR_FIRM,
     "POST /api/employment/follow-ups/notify": STAFF,
     "POST /api/residents/<int:resident_id>/place-requests": STAFF_OR_RESIDENT,
+    "POST /api/applications/<int:application_id>/interview-outcome": STAFF_OR_FIRM,
+    "POST /api/auth/password": ANYONE_SIGNED_IN,
+    "POST /api/residents/<int:resident_id>/login": STAFF,
+    "POST /api/users": ADMIN,
+    "PATCH /api/users/<int:user_id>": ADMIN,
+    "POST /api/users/<int:user_id>/reset": STAFF,
 }
-OPEN_WRITES = {"POST /api/auth/token"}
+OPEN_WRITES = {"POST /api/auth/token", "POST /api/auth/activate"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 BAD_BODY = {"not_a_field": "x" * 10}
 

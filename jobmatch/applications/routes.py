@@ -94,6 +94,7 @@ class ApplicationInterviewOutcome(MethodView):
         404,
         409,
         422,
+        roles=(*STAFF_ROLES, "firm"),
         descriptions={
             403: "A resident: only the firm or staff record how an interview went",
             404: "No such application the caller may see",

@@ -189,22 +189,17 @@ def _update(items: list[dict], stored: dict[str, Stored], now) -> None:
             continue
         params |= {"id": stored[item["row"].id_hash].id, "updated_at": now}
         batches.setdefault(frozenset(params), []).append(params)
-    # Through the table, not the ORM's bulk update by key, which would want each row's version
-    # (jobmatch.database.Versioned); an imported change counts the version up like any other.
-    residents = Resident.__table__
+    # The ORM's bulk update by key checks and counts up each row's version (Versioned), so it
+    # needs the versions as they are: a row changed since is then a 409, not overwritten.
+    ids = [params["id"] for batch in batches.values() for params in batch]
+    versions: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        found = select(Resident.id, Resident.version).where(Resident.id.in_(chunk))
+        versions.update((rid, version) for rid, version in db.session.execute(found))
     for batch in batches.values():
-        columns = sorted(set(batch[0]) - {"id"})
-        statement = (
-            update(residents)
-            .where(residents.c.id == bindparam("row_id"))
-            .values({name: bindparam(f"new_{name}") for name in columns})
-            .values(version=residents.c.version + 1)
-        )
-        rows_params = [
-            {"row_id": params["id"], **{f"new_{name}": params[name] for name in columns}}
-            for params in batch
-        ]
-        db.session.execute(statement, rows_params)
+        for params in batch:
+            params["version"] = versions[params["id"]]
+        db.session.execute(update(Resident), batch)
 
 
 def _replace_declared_skills(rows: list[tuple[int, list[str]]], trained: dict) -> None:
