@@ -54,6 +54,8 @@ class Defaults:
     # both assessment scores at or above the pass mark.
     TRAINING_MIN_ATTENDANCE = 0.8
     TRAINING_PASS_MARK = 60
+    # The body named on a printed training certificate.
+    CERTIFICATE_ISSUER = "天镇县人力资源和社会保障局"
     # Training subsidy by cohort mode (see jobmatch/training/subsidy.py): yuan a day attended,
     # a lower rate after tier_days, at most max_days paid, nothing below min_attendance of the
     # cohort's hours; one subsidy of a kind per person per year.

@@ -27,6 +27,7 @@ from jobmatch.extensions import db
 from jobmatch.posts.models import _in
 
 COHORT_MODES = ("classroom", "on_the_job")
+COHORT_STATES = ("planned", "running", "finished")
 ENROLLMENT_STATUSES = ("enrolled", "completed", "dropped")
 CERTIFICATE_TYPES = ("training", "special_ability")  # 培训合格证书 / 专项职业能力证书
 
@@ -80,6 +81,16 @@ class Cohort(Timestamps, db.Model):
     hours: Mapped[int]
 
     program: Mapped[Program] = relationship()
+
+    def state_on(self, day: date) -> str:
+        """planned before its first day, finished after its last, running in between."""
+        if day < self.starts_on:
+            return "planned"
+        return "finished" if day > self.ends_on else "running"
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.enrolled, 0)
 
 
 class Enrollment(Timestamps, db.Model):

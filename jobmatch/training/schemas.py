@@ -5,7 +5,12 @@ from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
+from jobmatch.training.models import (
+    CERTIFICATE_TYPES,
+    COHORT_MODES,
+    COHORT_STATES,
+    ENROLLMENT_STATUSES,
+)
 
 # China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -93,6 +98,10 @@ class CohortQuery(TrainingSchema):
     program_code = fields.String(validate=_CODE)
     mode = fields.String(validate=_one_of(COHORT_MODES))
     firm_id = fields.Integer(validate=_range(1))
+    state = fields.String(
+        validate=_one_of(COHORT_STATES),
+        metadata={"description": "planned, running or finished, judged on today's date"},
+    )
 
 
 class _CohortFields(TrainingSchema):

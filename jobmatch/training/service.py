@@ -7,7 +7,7 @@ serialises the checks just the same. On PostgreSQL (READ COMMITTED) every statem
 lock reads what the transactions that held it before have committed.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import Select, func, select, update
@@ -132,12 +132,22 @@ def update_program(actor: User, code: str, data: dict) -> Program:
 # Cohorts
 
 
-def list_cohorts(actor: User, filters: dict, page: int, page_size: int) -> tuple[list[Cohort], int]:
+def list_cohorts(
+    actor: User, filters: dict, page: int, page_size: int, today: date | None = None
+) -> tuple[list[Cohort], int]:
+    """Cohorts newest first; ``state`` (as ``Cohort.state_on`` says) is judged on ``today``."""
     require_staff(actor)
     statement = select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     for key in ("program_code", "mode", "firm_id"):
         if key in filters:
             statement = statement.where(getattr(Cohort, key) == filters[key])
+    day = today or date.today()
+    if filters.get("state") == "planned":
+        statement = statement.where(Cohort.starts_on > day)
+    elif filters.get("state") == "running":
+        statement = statement.where(Cohort.starts_on <= day, Cohort.ends_on >= day)
+    elif filters.get("state") == "finished":
+        statement = statement.where(Cohort.ends_on < day)
     return page_of(statement, page, page_size)
 
 

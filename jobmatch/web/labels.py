@@ -23,6 +23,8 @@ REASON = {
 }
 ENROLLMENT_STATUS = {"enrolled": "在培", "completed": "已结业", "dropped": "已退出"}
 COHORT_MODE = {"classroom": "集中培训", "on_the_job": "驻企跟班"}
+CERTIFICATE_TYPE = {"training": "培训合格证书", "special_ability": "专项职业能力证书"}
+COHORT_STATE = {"planned": "未开班", "running": "培训中", "finished": "已结束"}
 GROUP = {
     "relocated": "易地扶贫搬迁",
     "poverty_alleviated": "脱贫人口",
@@ -78,6 +80,8 @@ def register(app) -> None:
         "reason": REASON,
         "enrollment_status": ENROLLMENT_STATUS,
         "cohort_mode": COHORT_MODE,
+        "cohort_state": COHORT_STATE,
+        "certificate_type": CERTIFICATE_TYPE,
         "group": GROUP,
         "role": ROLE,
         "product": PRODUCT,

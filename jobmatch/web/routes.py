@@ -8,6 +8,9 @@ from jobmatch.web import (  # noqa: F401
     staff,
     staff_desk,
     staff_orders,
+    staff_results,
+    staff_roster,
+    staff_training,
 )
 from jobmatch.web.blueprint import blp
 
