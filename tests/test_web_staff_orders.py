@@ -40,7 +40,7 @@ def test_an_order_is_logged_and_a_refused_form_keeps_its_input(client, staff_use
         "/staff/orders/new",
         {"firm_id": firm.id, "product": "chinese_knot", "quantity": "0", "unit_rate": "1.234"},
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     page = refused.get_data(as_text=True)
     assert 'id="quantity-error"' in page and 'id="unit_rate-error"' in page
     assert 'value="1.234"' in page  # the clerk's typing is kept
@@ -97,7 +97,7 @@ def test_hand_ins_are_recorded_and_one_beyond_the_order_is_refused(client, staff
         {"resident_id": other.id, "quantity": 5, "accepted": 4},
         token_from=path,
     )
-    assert no_reason.status_code == 422
+    assert no_reason.status_code == 200
     assert "有不合格品时请填写不合格原因" in no_reason.get_data(as_text=True)
 
     too_many = post_form(
@@ -106,7 +106,7 @@ def test_hand_ins_are_recorded_and_one_beyond_the_order_is_refused(client, staff
         {"resident_id": worker.id, "quantity": 11, "accepted": 11},
         token_from=path,
     )
-    assert too_many.status_code == 422
+    assert too_many.status_code == 200
     refused = too_many.get_data(as_text=True)
     assert "订单只剩10件未交，本次11件超出" in refused
     assert 'id="quantity-error"' in refused and 'value="11"' in refused
@@ -129,7 +129,7 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(client, staff_user):
     correct = f"{path}/deliveries/{original.id}/correct"
     assert "更正第" in client.get(correct).get_data(as_text=True)
     missing_reason = post_form(client, correct, {"quantity": "-5", "accepted": "-5"})
-    assert missing_reason.status_code == 422
+    assert missing_reason.status_code == 200
     assert "请写明更正原因" in missing_reason.get_data(as_text=True)
     done = post_form(client, correct, {"quantity": "-5", "accepted": "-5", "note": "多点了5个"})
     assert done.status_code == 302
@@ -154,7 +154,7 @@ def test_materials_are_issued_to_a_worker(client, staff_user):
         {"resident_id": worker.id, "material": "5号线"},
         token_from=path,
     )
-    assert refused.status_code == 422 and 'id="amount-error"' in refused.get_data(as_text=True)
+    assert refused.status_code == 200 and 'id="amount-error"' in refused.get_data(as_text=True)
     done = post_form(
         client,
         f"{path}/materials",
@@ -189,7 +189,7 @@ def test_the_pay_sheet_downloads_with_its_totals(client, staff_user):
     assert (rows[-1][5], rows[-1][6], rows[-1][8]) == (150, 145, 72.5)
 
     backwards = client.get(f"/staff/orders/paysheet?from={today}&to=2000-01-01")
-    assert backwards.status_code == 422
+    assert backwards.status_code == 200
     assert "开始日期不能晚于结束日期" in backwards.get_data(as_text=True)
 
 

@@ -37,13 +37,13 @@ def test_below_the_threshold_is_told_and_one_resit_is_allowed(client, staff_user
         client, f"/staff/enrollments/{short.id}/assessment",
         {"theory_score": "80", "practical_score": "80"}, token_from=results,
     )  # fmt: skip
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     assert "出勤学时不足" in refused.get_data(as_text=True)
 
     assess = f"/staff/enrollments/{ready.id}/assessment"
     bad = post_form(client, assess, {"theory_score": "120", "practical_score": "x"},
                     token_from=results)  # fmt: skip
-    assert bad.status_code == 422
+    assert bad.status_code == 200
     card = bad.get_data(as_text=True).split(f'id="trainee-{ready.id}"')[1].split("</article>")[0]
     assert "应在0到100之间" in card and 'value="120"' in card
     failed = post_form(client, assess, {"theory_score": "55", "practical_score": "70"},
@@ -72,7 +72,7 @@ def test_a_certificate_is_issued_and_prints_on_one_a4_page(client, staff_user):
     issue = f"/staff/enrollments/{enrollment.id}/certificate"
     early = post_form(client, issue, {"certificate_no": "TZ-2024-0001", "issued_on": "2024-05-01"},
                       token_from=results)  # fmt: skip
-    assert early.status_code == 422 and "不能早于结业日期" in early.get_data(as_text=True)
+    assert early.status_code == 200 and "不能早于结业日期" in early.get_data(as_text=True)
     done = post_form(client, issue, {"certificate_no": "TZ-2024-0001", "issued_on": "2024-06-03"},
                      token_from=results)  # fmt: skip
     assert done.status_code == 302

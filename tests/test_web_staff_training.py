@@ -42,7 +42,7 @@ def test_cohorts_are_listed_with_state_and_seats_left_and_filtered(client, staff
     assert '<td class="num">3</td>' in row and '<td class="num">2</td>' in row
     only_running = client.get("/staff/cohorts?state=running").get_data(as_text=True)
     assert "正在上课的班" in only_running and "下月的班" not in only_running
-    assert client.get("/staff/cohorts?state=soon").status_code == 422
+    assert "应为以下之一" in client.get("/staff/cohorts?state=soon").get_data(as_text=True)
 
 
 def test_a_cohort_is_opened_and_changed_with_errors_beside_the_fields(client, staff_user):
@@ -51,7 +51,7 @@ def test_a_cohort_is_opened_and_changed_with_errors_beside_the_fields(client, st
     values = {"program_code": program.code, "mode": "on_the_job", "starts_on": "2026-03-02",
               "ends_on": "2026-03-27", "capacity": "30"}  # fmt: skip
     refused = post_form(client, "/staff/cohorts/new", values)
-    assert refused.status_code == 422
+    assert refused.status_code == 200
     page = refused.get_data(as_text=True)
     assert "驻企跟班培训须填写企业" in page and 'value="2026-03-02"' in page
     created = post_form(client, "/staff/cohorts/new", {**values, "firm_id": firm.id})
@@ -63,7 +63,7 @@ def test_a_cohort_is_opened_and_changed_with_errors_beside_the_fields(client, st
     assert 'value="2026-03-27"' in client.get(edit).get_data(as_text=True)
     backwards = post_form(client, edit, {"starts_on": "2026-03-02", "ends_on": "2026-03-01",
                                          "capacity": "30", "name": cohort.name})  # fmt: skip
-    assert backwards.status_code == 422
+    assert backwards.status_code == 200
     assert "结束日期不能早于开始日期" in backwards.get_data(as_text=True)
     saved = post_form(client, edit, {"starts_on": "2026-03-02", "ends_on": "2026-03-27",
                                      "capacity": "25", "name": "驻企中国结班"})  # fmt: skip
@@ -113,7 +113,7 @@ def test_sessions_are_scheduled_and_attendance_marked_present_or_late(client, st
         client, f"{page}/sessions",
         {"held_on": "2024-06-03", "starts_at": "08:30", "ends_at": "12:30"}, token_from=page,
     )  # fmt: skip
-    assert outside.status_code == 422
+    assert outside.status_code == 200
     assert "应在2024-05-06至2024-05-31之间" in outside.get_data(as_text=True)
     for start, end in (("08:30", "12:30"), ("14:00", "17:00")):
         done = post_form(
@@ -129,7 +129,7 @@ def test_sessions_are_scheduled_and_attendance_marked_present_or_late(client, st
               token_from=sheet)  # fmt: skip
     no_time = post_form(client, f"{sheet}/attendance", {"resident_id": late.id, "mark": "late"},
                         token_from=sheet)  # fmt: skip
-    assert no_time.status_code == 422 and "迟到请填写到达时间" in no_time.get_data(as_text=True)
+    assert no_time.status_code == 200 and "迟到请填写到达时间" in no_time.get_data(as_text=True)
     post_form(
         client, f"{sheet}/attendance",
         {"resident_id": late.id, "mark": "late", "signed_in_at": "09:15", "hours": "3"},

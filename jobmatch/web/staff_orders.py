@@ -23,7 +23,7 @@ from jobmatch.orders.schemas import (
 from jobmatch.residents import service as residents
 from jobmatch.training import enrollments
 from jobmatch.training import service as training
-from jobmatch.web.blueprint import blp
+from jobmatch.web.blueprint import blp, local_time
 from jobmatch.web.forms import domain_errors, form_values, load
 from jobmatch.web.labels import PRODUCT
 from jobmatch.web.paging import Paged
@@ -45,7 +45,7 @@ def staff_orders(user):
     return _orders_page(user, request.args, {})
 
 
-def _orders_page(user, sheet_form, sheet_errors: dict, status: int = 200):
+def _orders_page(user, sheet_form, sheet_errors: dict):
     page = request.args.get("page", 1, type=int)
     found, total = orders.list_orders(user, {}, max(page, 1), ORDERS_PER_PAGE)
     today = _today()
@@ -57,7 +57,7 @@ def _orders_page(user, sheet_form, sheet_errors: dict, status: int = 200):
         sheet_form=sheet_form,
         sheet_errors=sheet_errors,
         today=today,
-    ), status
+    )
 
 
 def _firm_options() -> list[tuple[int, str]]:
@@ -93,7 +93,7 @@ def staff_order_new(user):
         firm_options=_firm_options(),
         cohort_options=_cohort_options(user),
         product_options=list(PRODUCT.items()),
-    ), (422 if errors else 200)
+    )
 
 
 def _product(order) -> str:
@@ -116,6 +116,8 @@ def _order_page(user, order_id: int, *, hand_in=None, material=None, errors=None
     entries, _ = orders.list_deliveries(user, order.id, {}, page, ENTRIES_PER_PAGE)
     workers, _ = earnings.order_earnings(user, order.id, 1, ALL)
     materials, _ = orders.list_materials(user, order.id, 1, ALL)
+    names = _worker_names(user, order, workers, materials)
+    options = sorted(((rid, f"{name}（{rid}）") for rid, name in names.items()), key=lambda o: o[1])
     return render_template(
         "staff_order.html",
         order=order,
@@ -124,15 +126,19 @@ def _order_page(user, order_id: int, *, hand_in=None, material=None, errors=None
         ledger=Paged(entries, entries_total, page, ENTRIES_PER_PAGE),
         workers=workers,
         materials=materials,
-        worker_options=_worker_options(user, order, workers, materials),
+        # The ledger's days are the service's today; the order's creation, read in Beijing
+        # time, may be a day ahead of it just before midnight UTC.
+        sheet_from=min(local_time(order.created_at, "%Y-%m-%d"), today.isoformat()),
+        worker_options=options,
+        names=names,
         hand_in=hand_in if hand_in is not None else {},
         material=material if material is not None else {},
         errors=errors or {},
         today=today,
-    ), (422 if errors else 200)
+    )
 
 
-def _worker_options(user, order, workers: list[dict], materials: list) -> list[tuple[int, str]]:
+def _worker_names(user, order, workers: list[dict], materials: list) -> dict[int, str]:
     """Who may hand pieces in: the linked cohort's trainees and anyone already on the order."""
     names = {row["resident_id"]: row["name"] for row in workers}
     if order.cohort_id is not None:
@@ -142,7 +148,7 @@ def _worker_options(user, order, workers: list[dict], materials: list) -> list[t
     for issue in materials:
         if issue.resident_id not in names:
             names[issue.resident_id] = _resident_name(issue.resident_id)
-    return sorted(((rid, f"{name}（{rid}）") for rid, name in names.items()), key=lambda o: o[1])
+    return names
 
 
 def _resident_name(resident_id: int) -> str:
@@ -210,7 +216,7 @@ def staff_delivery_correct(user, order_id: int, entry_id: int):
         form=form,
         errors=errors,
         today=_today(),
-    ), (422 if errors else 200)
+    )
 
 
 @blp.post("/staff/orders/<int:order_id>/materials")
@@ -237,11 +243,11 @@ def staff_paysheet(user):
     values["format"] = "xlsx"
     query, errors = load(PaysheetQuery(), values)
     if query is None:
-        return _orders_page(user, request.args, errors, 422)
+        return _orders_page(user, request.args, errors)
     try:
         sheet = paysheet.build_paysheet(user, query["start"], query["end"], query.get("firm_id"))
     except DomainError as error:
-        return _orders_page(user, request.args, domain_errors(error), 422)
+        return _orders_page(user, request.args, domain_errors(error))
     return Response(
         paysheet.paysheet_xlsx(sheet),
         mimetype=paysheet.XLSX_MIMETYPE,

@@ -53,7 +53,7 @@ def _results_page(user, cohort_id: int, enrollment_id: int | None = None, form=N
         form=form or {},
         errors=errors or {},
         today=date.today(),
-    ), (422 if errors else 200)
+    )
 
 
 @blp.post("/staff/enrollments/<int:enrollment_id>/assessment")
@@ -137,7 +137,7 @@ def _subsidy_page(user, cohort_id: int, errors=None):
         unclaimed=sum(1 for row in roster.rows if row.amount > 0 and not row.claimed),
         errors=errors or {},
         today=date.today(),
-    ), (422 if errors else 200)
+    )
 
 
 @blp.get("/staff/cohorts/<int:cohort_id>/subsidy.xlsx")

@@ -111,7 +111,7 @@ def _session_page(user, session_id: int, errors: dict | None = None):
         roster=[row for row in roster if row.status != "dropped" or row.resident_id in signed],
         signed=signed,
         errors=errors or {},
-    ), (422 if errors else 200)
+    )
 
 
 @blp.post("/staff/sessions/<int:session_id>/attendance")

@@ -64,7 +64,7 @@ def staff_cohorts(user):
         program_options=program_options(user),
         mode_options=list(COHORT_MODE.items()),
         state_options=[(state, COHORT_STATE[state]) for state in COHORT_STATES],
-    ), (422 if errors else 200)
+    )
 
 
 @blp.route("/staff/cohorts/new", methods=["GET", "POST"])
@@ -128,7 +128,7 @@ def _cohort_form(user, cohort, form, errors: dict):
         mode_options=list(COHORT_MODE.items()),
         firm_options=_firm_options(),
         community_options=_community_options(),
-    ), (422 if errors else 200)
+    )
 
 
 @blp.get("/staff/cohorts/<int:cohort_id>")
@@ -153,7 +153,6 @@ def cohort_page(user, cohort_id: int, **forms):
         }
         for enrollment in roster
     ]
-    status = 422 if any(form.get("errors") for form in forms.values()) else 200
     return render_template(
         "staff_cohort.html",
         cohort=cohort,
@@ -165,4 +164,4 @@ def cohort_page(user, cohort_id: int, **forms):
         pass_mark=current_app.config["TRAINING_PASS_MARK"],
         forms=forms,
         today=today(),
-    ), status
+    )
