@@ -155,3 +155,32 @@ def test_the_training_desk_is_for_staff_only(client):
     signed_in(client, "firm", firm_id=make_firm().id)
     for path in ("/staff/cohorts", f"/staff/cohorts/{cohort.id}", f"/staff/sessions/{session.id}"):
         assert client.get(path).status_code == 403
+
+
+def test_attendance_is_corrected_with_a_reason_and_the_history_kept(client, staff_user):
+    cohort = make_cohort(starts_on=date(2024, 5, 6), ends_on=date(2024, 5, 31))
+    trainee = make_resident(name="王秀兰")
+    enrollment = make_enrollment(cohort, trainee)
+    session = make_training_session(cohort, held_on=date(2024, 5, 6))
+    sheet = f"/staff/sessions/{session.id}"
+    post_form(client, f"{sheet}/attendance", {"resident_id": trainee.id, "mark": "present"})
+    correct = f"{sheet}/attendance/correct"
+    no_reason = post_form(client, correct, {"resident_id": trainee.id, "mark": "late",
+                                            "signed_in_at": "09:30"}, token_from=sheet)  # fmt: skip
+    page = no_reason.get_data(as_text=True)
+    card = page.split(f'id="trainee-{trainee.id}"')[1].split("</li>")[0]
+    assert "必填" in card
+    assert 'value="09:30"' in page  # kept
+    late = {"mark": "late", "signed_in_at": "09:30", "hours": "3", "reason": "实际九点半到"}
+    post_form(client, correct, {"resident_id": trainee.id, **late}, token_from=sheet)
+    db.session.expire_all()
+    assert enrollment.hours_attended == 3
+    post_form(client, correct, {"resident_id": trainee.id, "mark": "absent", "reason": "代签"},
+              token_from=sheet)  # fmt: skip
+    db.session.expire_all()
+    assert enrollment.hours_attended == 0
+    assert db.session.scalars(select(Attendance)).all() == []
+    shown = client.get(sheet).get_data(as_text=True)
+    assert "更正记录（2 条）" in shown
+    assert "由“已到 4.0 学时”改为“迟到 3.0 学时”，原因：实际九点半到" in shown
+    assert "由“迟到 3.0 学时”改为“缺勤”，原因：代签" in shown

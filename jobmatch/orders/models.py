@@ -102,6 +102,34 @@ class Delivery(Timestamps, db.Model):
     order: Mapped[Order] = relationship()
 
 
+REVIEW_VERDICTS = ("confirmed", "disputed")
+
+
+class DeliveryReview(Timestamps, db.Model):
+    """The firm's word on one hand-in: confirmed as recorded, or disputed with its own count.
+
+    A dispute changes nothing in the ledger: the bureau settles it, by a correction if the firm
+    is right. One review per original entry.
+    """
+
+    __tablename__ = "delivery_reviews"
+    __table_args__ = (
+        CheckConstraint("verdict IN ('confirmed', 'disputed')", name="verdict"),
+        CheckConstraint(
+            "verdict = 'confirmed' OR (accepted IS NOT NULL AND reason IS NOT NULL)",
+            name="dispute_says_why",
+        ),
+        CheckConstraint("accepted IS NULL OR accepted >= 0", name="accepted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(String(16))
+    accepted: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+
 class MaterialIssue(Timestamps, db.Model):
     """Materials handed to one resident to make a number of pieces of an order (发料)."""
 

@@ -139,6 +139,15 @@ class DeliveryCreate(InputSchema):
     )
 
 
+class DeliveryReviewCreate(InputSchema):
+    verdict = Text(
+        required=True,
+        validate=validate.OneOf(("confirmed", "disputed"), error="请选择确认或有异议。"),
+    )
+    accepted = _pieces(0, metadata={"description": "the firm's count, required when disputing"})
+    reason = Text(allow_none=True, validate=validate.Length(max=200))
+
+
 class DeliveryQuery(QuerySchema):
     resident_id = _id_field(strict=False)
 

@@ -164,6 +164,37 @@ class Attendance(db.Model):
     session: Mapped[TrainingSession] = relationship()
 
 
+ATTENDANCE_MARKS = ("present", "late", "absent")
+
+
+class AttendanceChange(Timestamps, db.Model):
+    """A correction of a trainee's attendance at one session, kept with who made it and why.
+
+    The attendance row itself is changed (or removed, or added) and the enrollment's hours
+    move with it; this history keeps what it was before.
+    """
+
+    __tablename__ = "attendance_changes"
+    __table_args__ = (
+        CheckConstraint(_in("was", ATTENDANCE_MARKS), name="was"),
+        CheckConstraint(_in("became", ATTENDANCE_MARKS), name="became"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    was: Mapped[str] = mapped_column(String(16))
+    became: Mapped[str] = mapped_column(String(16))
+    hours_before: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    hours_after: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    signed_in_before: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_in_after: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(200))
+
+
 class Assessment(db.Model):
     """One sitting of the final assessment; attempt 2 is the one resit allowed."""
 

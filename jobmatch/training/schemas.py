@@ -6,6 +6,7 @@ from datetime import timedelta, timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from jobmatch.training.models import (
+    ATTENDANCE_MARKS,
     CERTIFICATE_TYPES,
     COHORT_MODES,
     COHORT_STATES,
@@ -192,6 +193,16 @@ class AttendanceCreate(TrainingSchema):
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the session's"}
     )
+
+
+class AttendanceCorrection(TrainingSchema):
+    resident_id = fields.Integer(required=True, validate=_range(1))
+    mark = fields.String(required=True, validate=_one_of(ATTENDANCE_MARKS))
+    signed_in_at = fields.NaiveDateTime(
+        timezone=BEIJING, metadata={"description": "Beijing time; required when late"}
+    )
+    hours = fields.Decimal(places=1, validate=_range(0.5, 24))
+    reason = fields.String(required=True, validate=validate.Length(1, 200, error="1到200个字。"))
 
 
 class AttendanceOut(Schema):

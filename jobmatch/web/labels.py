@@ -23,6 +23,8 @@ REASON = {
 }
 ENROLLMENT_STATUS = {"enrolled": "在培", "completed": "已结业", "dropped": "已退出"}
 COHORT_MODE = {"classroom": "集中培训", "on_the_job": "驻企跟班"}
+ATTENDANCE_MARK = {"present": "已到", "late": "迟到", "absent": "缺勤"}
+REVIEW_VERDICT = {"confirmed": "企业已确认", "disputed": "企业有异议"}
 CERTIFICATE_TYPE = {"training": "培训合格证书", "special_ability": "专项职业能力证书"}
 COHORT_STATE = {"planned": "未开班", "running": "培训中", "finished": "已结束"}
 GROUP = {
@@ -82,6 +84,8 @@ def register(app) -> None:
         "cohort_mode": COHORT_MODE,
         "cohort_state": COHORT_STATE,
         "certificate_type": CERTIFICATE_TYPE,
+        "attendance_mark": ATTENDANCE_MARK,
+        "review_verdict": REVIEW_VERDICT,
         "group": GROUP,
         "role": ROLE,
         "product": PRODUCT,

@@ -3,6 +3,7 @@
 from jobmatch.web import (  # noqa: F401
     auth_views,
     firm,
+    firm_orders,
     public,
     resident,
     staff,

@@ -12,7 +12,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.errors import DomainError
 from jobmatch.firms import service as firms
-from jobmatch.orders import earnings, paysheet
+from jobmatch.orders import earnings, paysheet, reviews
 from jobmatch.orders import service as orders
 from jobmatch.orders.schemas import (
     DeliveryCreate,
@@ -131,6 +131,7 @@ def _order_page(user, order_id: int, *, hand_in=None, material=None, errors=None
         sheet_from=min(local_time(order.created_at, "%Y-%m-%d"), today.isoformat()),
         worker_options=options,
         names=names,
+        reviewed=reviews.reviews_for(user, order.id),
         hand_in=hand_in if hand_in is not None else {},
         material=material if material is not None else {},
         errors=errors or {},

@@ -13,9 +13,14 @@ from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.communities import service as communities
 from jobmatch.errors import DomainError
 from jobmatch.residents.search import search_residents
+from jobmatch.training import attendance as marks
 from jobmatch.training import enrollments
 from jobmatch.training import service as training
-from jobmatch.training.schemas import AttendanceCreate, TrainingSessionCreate
+from jobmatch.training.schemas import (
+    AttendanceCorrection,
+    AttendanceCreate,
+    TrainingSessionCreate,
+)
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
 from jobmatch.web.paging import Paged
@@ -98,19 +103,26 @@ def staff_session(user, session_id: int):
     return _session_page(user, session_id)
 
 
-def _session_page(user, session_id: int, errors: dict | None = None):
+def _session_page(user, session_id: int, errors: dict | None = None, form=None):
     session = enrollments.get_session(user, session_id)
     cohort = training.get_cohort(user, session.cohort_id)
     roster, _ = enrollments.list_enrollments(user, cohort.id, 1, ALL)
     attendance = enrollments.list_attendance(user, session.id)
     signed = {resident_id: record for record, resident_id in attendance}
+    shown = [row for row in roster if row.status != "dropped" or row.resident_id in signed]
     return render_template(
         "staff_session.html",
         session=session,
         cohort=cohort,
-        roster=[row for row in roster if row.status != "dropped" or row.resident_id in signed],
+        roster=shown,
         signed=signed,
+        marks={
+            row.resident_id: marks.mark_of(signed.get(row.resident_id), session) for row in shown
+        },
+        names={row.resident_id: row.resident.name for row in roster},
+        history=marks.history(user, session.id),
         errors=errors or {},
+        form=form or {},
     )
 
 
@@ -144,3 +156,28 @@ def staff_session_mark(user, session_id: int):
                 + f"#trainee-{values['resident_id']}"
             )
     return _session_page(user, session_id, {values["resident_id"]: errors})
+
+
+@blp.post("/staff/sessions/<int:session_id>/attendance/correct")
+@page_for(*STAFF_ROLES)
+def staff_session_correct(user, session_id: int):
+    """Change a trainee's mark (present, late, absent) with a reason; the change is kept."""
+    session = enrollments.get_session(user, session_id)
+    form = request.form
+    resident = form.get("resident_id", "")
+    values = {key: form[key] for key in ("mark", "hours", "reason") if form.get(key, "").strip()}
+    values["resident_id"] = int(resident) if resident.isdigit() else -1
+    if form.get("signed_in_at", "").strip():
+        values["signed_in_at"] = f"{session.held_on.isoformat()}T{form['signed_in_at'].strip()}"
+    data, errors = load(AttendanceCorrection(), values)
+    if data is not None:
+        try:
+            marks.correct_attendance(user, session.id, data)
+        except DomainError as error:
+            errors = domain_errors(error)
+        else:
+            flash("已更正出勤，原记录保留在更正记录中。", "success")
+            return redirect(
+                url_for("web.staff_session", session_id=session.id) + f"#trainee-{resident}"
+            )
+    return _session_page(user, session_id, {values["resident_id"]: errors}, form)

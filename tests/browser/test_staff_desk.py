@@ -256,3 +256,22 @@ def test_a_clerk_logs_an_order_records_hand_ins_and_downloads_the_pay_sheet(
     assert total[5] == sum(row[5] for row in rows[1:-1])
     assert total[8] == pytest.approx(sum(row[8] for row in rows[1:-1]))
     desk.assert_no_errors()
+
+    firm_desk.sign_in(people.firm, people.password)
+    card = firm_desk.page.locator(f"article.order[data-order-id='{order_id}']")
+    card.locator("summary").click()
+    partly = card.locator("tr[data-entry-id]").nth(1)
+    assert "线头外露" in partly.inner_text()
+    check(firm_desk, "16-firm-orders", screen)
+    with firm_desk.page.expect_navigation():
+        partly.locator("a:has-text('确认或提异议')").click()
+    check(firm_desk, "17-firm-review", screen)
+    submit(firm_desk, "button:has-text('确认无误')")
+    assert "已确认" in firm_desk.page.inner_text("main")
+    card = firm_desk.page.locator(f"article.order[data-order-id='{order_id}']")
+    card.locator("summary").click()
+    assert "企业已确认" in card.locator("tr[data-entry-id]").nth(1).inner_text()
+    firm_desk.assert_no_errors()
+
+    desk.page.goto(order_url)
+    assert "企业已确认" in desk.page.locator("tr[data-entry-id]").nth(1).inner_text()
