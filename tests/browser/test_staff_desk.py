@@ -148,10 +148,24 @@ def test_a_clerk_runs_a_class_from_opening_to_the_certificate(desk, live_app, sc
         if number == 0:
             check(desk, "05-sign-in-sheet", screen)
         for resident_id in trainees[:2]:
+            # Saved at once by the sheet's script: no page load, the card changes in place.
             card = desk.page.locator(f"li.trainee[data-resident-id='{resident_id}']")
-            submit(desk, f"li.trainee[data-resident-id='{resident_id}'] button.mark-present")
-            assert "已到" in card.inner_text()
-    assert "已签到 2 / 2 人" in desk.page.inner_text("main").replace("\n", "")
+            card.locator("button.mark-present").click()
+            card.locator(".tag:has-text('已到')").wait_for()
+        assert desk.page.locator("[data-signed]").inner_text() == "2"
+        assert desk.page.url.endswith(f"/staff/sessions/{session_id}")
+    # The second trainee came late to the last session: corrected, with the change kept.
+    card = desk.page.locator(f"li.trainee[data-resident-id='{trainees[1]}']")
+    card.locator("summary:has-text('更正出勤')").click()
+    card.locator("input[value=late]").check()
+    card.locator("input[name=signed_in_at]").fill("14:00")
+    card.locator("input[name=reason]").fill("两点才到")
+    card.locator("button:has-text('保存更正')").click()
+    desk.page.locator(
+        f"li.trainee[data-resident-id='{trainees[1]}'] .tag:has-text('迟到')"
+    ).wait_for()
+    assert "两点才到" in desk.page.inner_text("#history-section")
+    check(desk, "05b-sign-in-corrected", screen)
 
     desk.page.goto(cohort_url)
     submit(desk, "a:has-text('考核与发证')")
