@@ -289,3 +289,26 @@ def test_a_clerk_logs_an_order_records_hand_ins_and_downloads_the_pay_sheet(
 
     desk.page.goto(order_url)
     assert "企业已确认" in desk.page.locator("tr[data-entry-id]").nth(1).inner_text()
+
+
+def test_the_dashboard_names_its_scope_and_draws_readable_axes(desk, live_app, screen):
+    desk.sign_in(live_app.people.staff, live_app.people.password)
+    for chart in ("firms", "programs", "orders", "placements"):
+        desk.page.wait_for_selector(f"#chart-{chart} svg text")
+    assert "招聘中" in desk.page.inner_text("[data-tile=open]")
+    assert "含已结束" in desk.page.inner_text("[data-tile=all-posts]")
+    texts = desk.page.evaluate(
+        """() => [...document.querySelectorAll('.chart svg text')].map(t => ({
+            text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize)}))"""
+    )
+    words = {item["text"] for item in texts}
+    assert {"企业", "人数", "培训项目", "产品", "件数", "月份", "录用人数（人）"} <= words
+    small = [item for item in texts if item["text"].strip() and item["size"] < 14]
+    assert small == [], small
+    desk.shoot(f"desk-{screen}-00-dashboard")
+    for chart in ("programs", "placements"):
+        desk.page.locator(f"#chart-{chart}").screenshot(
+            path=str(SCREENSHOTS / f"desk-{screen}-00-chart-{chart}.png")
+        )
+    desk.assert_fits_the_screen()
+    desk.assert_no_errors()
