@@ -27,7 +27,7 @@ from sqlalchemy import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jobmatch import create_app  # noqa: E402
+from jobmatch import clock, create_app  # noqa: E402
 from jobmatch.accounts.auth import issue_token  # noqa: E402
 from jobmatch.accounts.models import User  # noqa: E402
 from jobmatch.catalogue.models import Occupation, Skill  # noqa: E402
@@ -96,7 +96,7 @@ def messy_roster(rows: int, seed: int = 7) -> list[list]:
         if bad < 0.01:
             number = number[:17] + ("0" if number[17] != "0" else "1")  # wrong check character
         elif bad < 0.015:
-            number = id_number(rng, date.today() - timedelta(days=365 * 14))  # under 16
+            number = id_number(rng, clock.today() - timedelta(days=365 * 14))  # under 16
         elif bad < 0.02:
             community = "不存在社区"
         elif bad < 0.025:

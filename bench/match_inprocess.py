@@ -56,6 +56,7 @@ def measure(app, workdir, started) -> None:
     with app.app_context():
         import numpy as np
 
+        from jobmatch import clock
         from jobmatch.matching import service
         from jobmatch.matching.service import rank_posts_for_resident, rank_residents_for_post
 
@@ -67,9 +68,7 @@ def measure(app, workdir, started) -> None:
         print(f"snapshot loaded in {seconds:.2f} s: {len(snapshot.residents)} residents, "
               f"{len(snapshot.posts)} posts, serving {serving}")  # fmt: skip
         resident_ids = snapshot.residents.ids
-        open_posts = snapshot.posts.ids[
-            snapshot.posts.open_mask(__import__("datetime").date.today())
-        ]
+        open_posts = snapshot.posts.ids[snapshot.posts.open_mask(clock.today())]
         rng = np.random.default_rng(0)
         # Every timed call starts with the result cache emptied: these are computed rankings.
         picks = rng.choice(resident_ids, ROUNDS)

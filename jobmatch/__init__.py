@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from jobmatch.config import Defaults, settings_from_environment
+from jobmatch.database import MAX_ID
 
 # Each feature's routes module exposes ``blp``; the API registers them in this order.
 FEATURE_BLUEPRINTS = (
@@ -92,7 +93,7 @@ def _sqlite_enforce_foreign_keys(dbapi_connection, connection_record):
 
 
 def register_extensions(app: Flask) -> None:
-    from jobmatch import crypto, models  # noqa: F401  (models: every table known to metadata)
+    from jobmatch import crypto, matching, models  # noqa: F401  (models: every table known)
     from jobmatch.extensions import api, csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -101,6 +102,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     crypto.init_app(app)
     csrf.init_app(app)
+    matching.init_app(app)
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -108,7 +110,7 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -5,12 +5,12 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     from jobmatch.accounts.commands import register as register_accounts
+    from jobmatch.applications.commands import register as register_applications
     from jobmatch.jobs.commands import register as register_jobs
     from jobmatch.matching.commands import register as register_matching
-    from jobmatch.notifications.commands import register as register_notifications
     from jobmatch.seed.commands import register as register_seed
 
-    register_notifications(app)
+    register_applications(app)
     register_accounts(app)
     register_matching(app)
     register_seed(app)

@@ -14,10 +14,11 @@ class Defaults:
     JOBMATCH_MODEL_DIR = str(PROJECT_ROOT / "models")
     JOBMATCH_SEED_DIR = str(PROJECT_ROOT / "seed_data")
     TOKEN_MAX_AGE_SECONDS = 12 * 3600
-    # Matching (jobmatch/matching): the bounded lift for priority groups (at most 0.2), the cap
+    # Matching (jobmatch/matching): the bounded lift for priority groups (in places), the cap
     # of referrals per post in a batch allocation (x openings left), how often a worker looks
     # for a newly promoted model, and the age at which its data snapshot is reloaded whole.
-    MATCHING_PRIORITY_LIFT = 0.05
+    MATCHING_PRIORITY_PLACES = 3  # a priority candidate moves up at most this many places
+    MATCHING_TRAIN_THREADS = 1  # BLAS/OpenMP threads while training (flask train, the API)
     MATCHING_ALLOCATION_MULTIPLE = 3
     MATCHING_MODEL_CHECK_SECONDS = 1.0
     MATCHING_SNAPSHOT_MAX_AGE = 3600

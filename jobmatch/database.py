@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, Select, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+from jobmatch import clock
 
 # Stable constraint names, so that Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -16,12 +18,17 @@ NAMING_CONVENTION = {
 }
 
 
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK constraint's text: ``column`` holds one of ``values``."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class UtcDateTime(TypeDecorator):
@@ -46,3 +53,31 @@ class UtcDateTime(TypeDecorator):
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+# Keys are PostgreSQL ``integer``s: a larger number names no row, and SQLite cannot even bind
+# one past 2**63. URL converters and schema id fields stop such ids at the door.
+MAX_ID = 2**31 - 1
+
+# The largest OFFSET SQLite and PostgreSQL take (a signed 64-bit integer).
+MAX_OFFSET = 2**63 - 1
+
+
+def paginate(statement: Select, page: int, page_size: int) -> tuple[list, int]:
+    """One page of ``statement``'s results and the count of all of them.
+
+    A statement of one entity or column answers its scalars, others their rows. A page past the
+    last is empty; a page whose offset no database can take is a 422, not a server error.
+    """
+    # Imported here: errors and extensions import this module for Base.
+    from jobmatch.errors import Invalid
+    from jobmatch.extensions import db
+
+    offset = (page - 1) * page_size
+    if page < 1 or page_size < 1 or offset > MAX_OFFSET:
+        raise Invalid("输入有误，请按提示修改。", {"page": ["页码超出范围，没有这一页。"]})
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    page_statement = statement.limit(page_size).offset(offset)
+    if len(statement.column_descriptions) == 1:
+        return list(db.session.scalars(page_statement)), total
+    return list(db.session.execute(page_statement)), total

@@ -2,7 +2,9 @@
 
 import unicodedata
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from jobmatch.database import MAX_ID
 
 
 class ErrorSchema(Schema):
@@ -39,6 +41,18 @@ class Text(fields.String):
         return text
 
 
+class Id(fields.Integer):
+    """A row id in a body or query: 1 to MAX_ID. A larger number (2**63, 1e30) names no row, so
+    it is a 422 here rather than an overflow in the database driver."""
+
+    def __init__(self, *, error: str = "编号应为{min}到{max}之间的整数。", **kwargs):
+        rules = kwargs.pop("validate", None) or []
+        rules = [rules] if callable(rules) else list(rules)
+        super().__init__(
+            validate=[validate.Range(min=1, max=MAX_ID, error=error), *rules], **kwargs
+        )
+
+
 # marshmallow's generic messages, in the Chinese a person reads; per field type.
 _GENERIC_MESSAGES = {
     fields.Field: {"required": "必填。", "null": "不能为空值。"},
@@ -56,10 +70,11 @@ def _translate(field: fields.Field) -> None:
     defaults: dict = {}
     chinese: dict = {}
     for field_class in reversed(type(field).__mro__):
-        defaults.update(getattr(field_class, "default_error_messages", {}))
+        if field_class.__module__.startswith("marshmallow"):
+            defaults.update(getattr(field_class, "default_error_messages", {}))
         chinese.update(_GENERIC_MESSAGES.get(field_class, {}))
     for key, message in chinese.items():
-        # A message the field was given stays; only marshmallow's own default is replaced.
+        # A message the field or its class was given stays; only marshmallow's own is replaced.
         if field.error_messages.get(key) == defaults.get(key):
             field.error_messages[key] = message
     inner = getattr(field, "inner", None)
@@ -67,13 +82,25 @@ def _translate(field: fields.Field) -> None:
         _translate(inner)
 
 
+# The one answer for a field no schema knows (a typo, or a read-only field sent back).
+UNKNOWN_FIELD = "不认识的字段，请删除。"
+
+
 class InputSchema(Schema):
-    """Base of request schemas: unknown fields refused, messages in Chinese."""
+    """Base of every request schema: unknown fields refused, messages in Chinese."""
 
     class Meta:
         unknown = RAISE
 
-    error_messages = {"unknown": "不认识的字段，请删除。", "type": "请求体应为 JSON 对象。"}
+    error_messages = {"unknown": UNKNOWN_FIELD, "type": "请求体应为 JSON 对象。"}
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         _translate(field_obj)
+
+
+class QueryInput(InputSchema):
+    """Base of a paginated list's query: ``page`` and ``page_size`` share the query string and
+    are read by the paginator, so other names are let through rather than refused."""
+
+    class Meta:
+        unknown = EXCLUDE

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from jobmatch import clock
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 
@@ -62,7 +64,7 @@ def parse_id_number(value: str, today: date | None = None) -> IdNumber:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValueError(f"身份证号码中的出生日期{number[6:14]}不是真实日期。") from None
-    today = today or date.today()
+    today = today or clock.today()
     if birth > today or birth.year < 1900:
         raise ValueError(f"身份证号码中的出生日期{number[6:14]}不合理。")
     expected = id_check_char(number[:17])
@@ -70,6 +72,17 @@ def parse_id_number(value: str, today: date | None = None) -> IdNumber:
         raise ValueError(f"身份证号码校验位错误：最后一位应为{expected}，请核对号码。")
     gender = "male" if int(number[16]) % 2 == 1 else "female"
     return IdNumber(number=number, birth_date=birth, gender=gender)
+
+
+def parse_working_age_id(value: str, today: date | None = None) -> IdNumber:
+    """A valid ID number of someone of working age (16 and over) today."""
+    today = today or clock.today()
+    parsed = parse_id_number(value, today)
+    if parsed.age_on(today) < MIN_WORKING_AGE:
+        raise ValueError(
+            f"未满{MIN_WORKING_AGE}周岁（出生于{parsed.birth_date.isoformat()}），不能登记。"
+        )
+    return parsed
 
 
 def credit_code_check_char(first17: str) -> str:

@@ -3,6 +3,7 @@
 import itertools
 from datetime import date
 
+from jobmatch import clock
 from jobmatch.accounts.auth import issue_token
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
@@ -216,7 +217,7 @@ def make_delivery(order, resident=None, quantity: int = 10, accepted: int | None
     accepted = quantity if accepted is None else accepted
     if accepted < quantity:
         fields.setdefault("reject_reason", "做工不合格")
-    fields.setdefault("delivered_on", date.today())
+    fields.setdefault("delivered_on", clock.today())
     entry = Delivery(
         order_id=order.id, resident_id=resident.id, quantity=quantity, accepted=accepted, **fields
     )

@@ -1,10 +1,11 @@
 """Opening, reading and listing applications; bad input refused with nothing changed."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from jobmatch import clock
 from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.extensions import db
 from jobmatch.posts.models import Post
@@ -82,7 +83,7 @@ def test_who_may_not_open_an_application(client, role, code):
     [
         ({"status": "closed"}, "关闭"),
         ({"status": "paused"}, "暂停"),
-        ({"expires_on": date.today() - timedelta(days=1)}, "有效期"),
+        ({"expires_on": clock.today() - timedelta(days=1)}, "有效期"),
         ({"openings": 2, "filled": 2}, "招满"),
     ],
 )
@@ -103,7 +104,7 @@ def test_a_post_not_taking_applications_is_a_409(client, role, post_fields, mess
 
 
 def test_a_post_expiring_today_still_takes_applications(client):
-    post = make_post(expires_on=date.today())
+    post = make_post(expires_on=clock.today())
     response = client.post(
         "/api/applications",
         json={"resident_id": make_resident().id, "post_id": post.id},

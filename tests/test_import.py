@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident, ResidentSkill
 from jobmatch.validators import id_check_char
@@ -45,7 +46,7 @@ WANG3 = id_number_ending_in_x(date(1969, 9, 9))
 WANG4 = id_number(date(1990, 12, 31), 44)
 WANG5 = id_number(date(1988, 8, 8), 55)
 WANG6 = id_number(date(1979, 3, 3), 66)
-UNDER_16 = id_number(date.today() - timedelta(days=15 * 365), 77)
+UNDER_16 = id_number(clock.today() - timedelta(days=15 * 365), 77)
 BAD_CHECK = WANG1[:17] + ("0" if WANG1[17] != "0" else "1")
 
 # (序号, 姓名, 性别, 身份证号码, 联系电话, 文化程度, 社区, 技能, 期望月薪, 班次意向, 人员类别, 备注)

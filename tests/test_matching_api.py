@@ -1,10 +1,11 @@
 """Matching through the API and the services, on a real database."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.matching import service
 from jobmatch.matching.retrain import train_and_register
@@ -59,8 +60,9 @@ def test_matches_for_a_resident_carry_scores_reasons_and_post(client, town):
     assert body[0]["post_id"] == town["posts"][0].id  # holds the sewing skill it requires
     for match in body:
         assert 0 <= match["score"] <= 1
-        assert 2 <= len(match["reasons"]) <= 4
-        assert match["post"]["id"] == match["post_id"]
+        assert 1 <= len(match["reasons"]) <= 3 and len(match["cautions"]) <= 3
+        assert match["commute"].startswith("距住所") and "分钟" in match["commute"]
+        assert match["post"]["id"] == match["post_id"] and match["applied"] is False
     assert "已掌握缝纫技能" in body[0]["reasons"]
     assert body[0]["score"] >= body[1]["score"]
 
@@ -133,19 +135,21 @@ def test_a_firm_sees_no_id_phone_or_priority_group(client, town):
     seen = client.get(path, headers=auth_headers(firm_user)).json
     assert {c["resident_id"] for c in seen} == {town["resident"].id, resident.id}
     for candidate in seen:
-        assert set(candidate) == {"resident_id", "rank", "score", "reasons", "name"}
+        assert set(candidate) == {
+            "resident_id", "rank", "score", "reasons", "cautions", "commute", "name",
+        }  # fmt: skip
     text = client.get(path, headers=auth_headers(firm_user)).get_data(as_text=True)
     for secret in (resident.phone, resident.id_number, "relocated", "搬迁"):
         assert secret not in text
     staff_view = client.get(path, headers=auth_headers(staff)).json
     lifted = next(c for c in staff_view if c["resident_id"] == resident.id)
-    assert lifted["priority_lift"] == pytest.approx(0.05)
-    assert lifted["score"] == pytest.approx(min(1.0, lifted["model_score"] + 0.05), abs=1e-5)
+    assert 0 <= lifted["priority_lift"] <= 3  # places moved up, never more than the policy's
+    assert lifted["score"] == lifted["model_score"]  # the lift moves places, not scores
 
 
 def test_only_eligible_pairs_are_ranked(matching_app, town):
     firm, community = town["firm"], town["community"]
-    today = date.today()
+    today = clock.today()
     program = make_program("electric", name="电工")
     cohort = make_cohort(program)
     certified = make_resident(community_id=community.id)
@@ -177,7 +181,8 @@ def test_a_change_in_any_worker_reaches_the_cached_snapshot(matching_app, town):
     )
     db.session.commit()
     after = {m.post_id: m for m in rank_posts_for_resident(resident.id)}
-    assert "缺少缝纫技能" in after[sewer.id].reasons
+    assert "缺少缝纫技能" in after[sewer.id].cautions
+    assert "缺少缝纫技能" not in after[sewer.id].reasons
     # A new resident and a post filled are seen at once, too.
     newcomer = make_resident(community_id=town["community"].id, skills=["sewing"])
     assert newcomer.id in {c.resident_id for c in rank_residents_for_post(sewer.id)}
@@ -194,26 +199,26 @@ def test_a_rolled_back_change_is_not_seen(matching_app, town):
     db.session.flush()
     db.session.rollback()
     matches = rank_posts_for_resident(resident.id)
-    assert all("月薪低于期望" not in m.reasons for m in matches)
+    assert all("月薪低于期望" not in m.cautions for m in matches)
 
 
-def _history(town, n_residents=40):
-    """Recorded outcomes where the sewing post hires sewers and the night post hires no one."""
+def _history(town, n_residents=120):
+    """Recorded outcomes the rules ranker gets wrong: the sewing post (which the rules put first
+    for sewers) hires no one, the night packing post hires four in five."""
     rng = random.Random(5)
     sewer, packer = town["posts"]
-    sewer.openings = packer.openings = 200
+    sewer.openings = packer.openings = 500
     db.session.commit()
     for i in range(n_residents):
-        skilled = i % 2 == 0
         person = make_resident(
-            community_id=town["community"].id, skills=["sewing"] if skilled else []
+            community_id=town["community"].id, skills=["sewing"] if i % 2 == 0 else []
         )
         for post in (sewer, packer):
-            hired = post is sewer and skilled and rng.random() < 0.8
+            hired = post is packer and rng.random() < 0.8
             make_application(person, post, "hired" if hired else "rejected")
 
 
-def test_staff_retrain_promotes_then_keeps_a_worse_one_as_candidate(client, matching_app, town):
+def test_staff_retrain_promotes_only_what_is_better_beyond_noise(client, matching_app, town):
     staff = make_quick_user("staff")
     _history(town)
     response = client.post("/api/model/train", headers=auth_headers(staff), json={})
@@ -224,16 +229,19 @@ def test_staff_retrain_promotes_then_keeps_a_worse_one_as_candidate(client, matc
     first = job["result"]
     assert first["promotion"]["promoted"] and first["status"] == "current", first["promotion"]
     assert first["artifact"]["sha256"]
+    card = first
+    assert card["promotion"]["differences"]["rules"]["low"] > 0
+    assert card["metrics"]["held_out"]["held_out_residents"]["model"]["ndcg@10_interval"]
+    assert card["leak_test"]["mean_relative_score_change"] < 0.01
     served = client.get("/api/model", headers=auth_headers(staff)).json
     assert served["serving"] == first["version"] and served["trusted"]
-    assert served["card"]["metrics"]["held_out"]
 
-    # Retraining on the same outcomes is no worse: promoted again.
+    # Retrained on the same outcomes it is no better than the version it would replace.
     second = train_and_register(matching_app.config, kinds=("logistic",))
-    assert second["status"] == "current"
+    assert second["status"] == "candidate"
+    assert "not better than rules and " + first["version"] in second["promotion"]["reason"]
 
-    # Outcomes of the training residents turned upside down: the model learns the opposite,
-    # scores worse on the held-out residents (left alone) and stays a candidate.
+    # Outcomes of the training residents turned upside down: worse, a candidate too.
     for application in db.session.scalars(db.select(service_models_application())):
         if not is_held_out([application.resident_id])[0]:
             application.status = "hired" if application.status == "rejected" else "rejected"
@@ -242,7 +250,17 @@ def test_staff_retrain_promotes_then_keeps_a_worse_one_as_candidate(client, matc
     assert third["status"] == "candidate"
     assert "kept as candidate" in third["promotion"]["reason"]
     service.engine().model.refresh(force=True)
-    assert service.engine().model.version == second["version"]
+    assert service.engine().model.version == first["version"]
+
+
+def test_retraining_reports_its_progress(matching_app, town):
+    from jobmatch.matching.retrain import retrain_current_model
+
+    _history(town, n_residents=80)
+    said = []
+    card = retrain_current_model(make_quick_user("staff"), progress=said.append)
+    assert card["version"] and card["training_seconds"] >= 0
+    assert said[0] == "loading recorded outcomes" and len(said) >= 4
 
 
 def service_models_application():
@@ -372,22 +390,30 @@ def test_a_change_committed_out_of_order_is_still_applied(matching_app, town):
             [{"id": first + 1, "scope": "resident", "entity_id": resident.id}],
         )
     matches = rank_posts_for_resident(resident.id)
-    assert all("月薪低于期望" in m.reasons for m in matches)
+    assert all("月薪低于期望" in m.cautions for m in matches)
     assert set(cache.gaps) == {first + 2}
 
 
-def test_the_shipped_model_serves_the_seeded_county(seeded_app, seeded_client):
-    """The committed model loads (hash and versions check out) and ranks the seed data."""
+def test_the_shipped_models_verify_and_the_served_one_follows_current(seeded_app, seeded_client):
+    """Every committed version loads (hash and library versions check out), and the app serves
+    what CURRENT names, or the rules ranker when no version has been promoted."""
+    from jobmatch.matching.registry import ModelStore
+
     with seeded_app.app_context():
+        store = ModelStore(seeded_app.config["JOBMATCH_MODEL_DIR"])
+        assert store.versions()
+        for version in store.versions():
+            _, card = store.load(version)
+            assert card["data"]["applications"] > 5000 and card["leak_test"]
         staff = make_quick_user("staff", username="matching-seed-staff")
         try:  # the seeded database is shared: leave it as it was found
             headers = auth_headers(staff)
             served = seeded_client.get("/api/model", headers=headers).json
-            assert served["trusted"] and served["serving"].startswith("ranker-v")
-            assert served["card"]["data"]["applications"] > 5000
+            assert served["serving"] == (store.current_version() or "rules")
             matches = seeded_client.get("/api/residents/1/matches?limit=5", headers=headers).json
             assert 1 <= len(matches) <= 5
-            assert all(2 <= len(m["reasons"]) <= 4 for m in matches)
+            assert all(len(m["reasons"]) <= 3 and m["commute"] for m in matches)
+            assert any(m["reasons"] for m in matches)
         finally:
             db.session.delete(staff)
             db.session.commit()
@@ -406,3 +432,57 @@ def test_no_token_is_a_401_before_any_input_is_judged(client, method, path):
     response = getattr(client, method)(path, json={"multiple": "not a number"})
     assert response.status_code == 401
     assert response.json["code"] == 401
+
+
+def test_applied_posts_are_marked_and_a_crowded_post_yields_its_place(matching_app, town):
+    """Openings temper the push: with 3 x openings left waiting already, a post goes after
+    every post that still has room, and says why; a post applied to is marked, not hidden."""
+    resident, (sewer, packer) = town["resident"], town["posts"]
+    first = rank_posts_for_resident(resident.id)
+    assert first[0].post_id == sewer.id and not any(m.applied or m.crowded for m in first)
+    sewer.openings = 1
+    db.session.commit()
+    for _ in range(3):
+        make_application(make_resident(community_id=town["community"].id), sewer, "applied")
+    make_application(resident, packer, "applied")
+    after = rank_posts_for_resident(resident.id)
+    assert [m.post_id for m in after] == [packer.id, sewer.id]
+    assert after[1].crowded and "已有较多人申请，名额紧张" in after[1].cautions
+    assert after[0].applied and not after[1].applied
+
+
+def test_cautions_are_never_reasons(client, town):
+    staff = make_quick_user("staff")
+    town["resident"].desired_wage = 9000
+    db.session.commit()
+    body = client.get(
+        f"/api/residents/{town['resident'].id}/matches", headers=auth_headers(staff)
+    ).json
+    for match in body:
+        assert "月薪低于期望" in match["cautions"]
+        assert not set(match["cautions"]) & set(match["reasons"])
+
+
+def test_transport_night_and_caring_are_optional_resident_facts(client, town):
+    staff = make_quick_user("staff")
+    resident = town["resident"]
+    path = f"/api/residents/{resident.id}"
+    before = client.get(path, headers=auth_headers(staff)).json
+    assert (before["has_transport"], before["night_shift_ok"], before["caregiver"]) == (
+        None, None, None,
+    )  # fmt: skip
+    own = make_quick_user("resident", resident_id=resident.id)
+    body = {"has_transport": False, "night_shift_ok": False, "caregiver": True}
+    response = client.patch(path, headers=auth_headers(own), json=body)
+    assert response.status_code == 200, response.json
+    assert {k: response.json[k] for k in body} == body
+    night = next(
+        m for m in rank_posts_for_resident(resident.id) if m.post_id == town["posts"][1].id
+    )
+    assert "夜班，已登记不能上夜班" in night.cautions or not night.reasons
+    assert (
+        client.patch(path, headers=auth_headers(own), json={"caregiver": "maybe"}).status_code
+        == 422
+    )
+    cleared = client.patch(path, headers=auth_headers(own), json={"caregiver": None})
+    assert cleared.json["caregiver"] is None

@@ -61,8 +61,9 @@ def test_features_match_a_hand_computed_vector():
         desired_wage=4000,
         shift_preference="day",
         max_commute_km=10.0,
-        applications=2,
-        hires=1,
+        has_transport=False,
+        caregiver=True,
+        night_shift_ok=None,
     )
     job = post(
         required_skills=("a", "b"),
@@ -75,7 +76,7 @@ def test_features_match_a_hand_computed_vector():
         max_age=50,
         meals_provided=True,
         category="skilled",
-        firm_hire_rate=0.3,
+        firm_rate_lift=0.03,
     )
     residents, posts = tables([someone], [job])
     km = 6371.0088 * math.radians(0.05)  # 0.05 degrees due north
@@ -83,22 +84,32 @@ def test_features_match_a_hand_computed_vector():
         "skill_coverage": 0.5,
         "skills_missing": 1,
         "related_skill": 1,
+        "skilled_coverage": 0.5,
         "training_relevance": 1.0,
         "distance_km": km,
         "distance_unknown": 0,
         "commute_ratio": km / 10,
+        "transport_yes": 0,
+        "transport_no": 1,
         "wage_gap": (3500 - 4000) / 4000,
         "wage_below": 0,
         "wage_shortfall": 0,
         "desired_unknown": 0,
         "shift_fit": 0.5,
-        "education_margin": 1,
+        "post_night": 0,
+        "post_rotating": 1,
+        "night_caregiver": 0,
+        "night_refused": 0,
+        "rotating_caregiver": 1,
+        "caregiver": 1,
+        "age_under_25": 0,
+        "age_45_54": 0,
+        "age_55_plus": 0,
         "age_margin": 10,  # 40 years old on TODAY; the post takes 18..50
+        "education_margin": 1,
         "skilled_post": 1,
         "perks": 1,
-        "firm_hire_rate": 0.3,
-        "prior_applications": math.log1p(2),
-        "prior_hires": 1,
+        "firm_rate_lift": 0.03,
     }
     X = pair_features(residents, posts, np.array([0]), np.array([0]), day_key(TODAY))
     assert X.shape == (1, len(FEATURE_NAMES))
@@ -118,6 +129,8 @@ def test_features_of_a_stranger_without_wishes_or_address():
     assert named["commute_ratio"] == pytest.approx(15 / 20)
     assert named["wage_gap"] == 0 and named["desired_unknown"] == 1
     assert named["shift_fit"] == 1.0  # "any" fits a night shift
+    assert named["post_night"] == 1 and named["night_refused"] == 0  # nothing said: no penalty
+    assert named["transport_yes"] == named["transport_no"] == named["caregiver"] == 0
     assert named["age_margin"] == 40 - 16
 
 
@@ -154,13 +167,26 @@ def test_one_builder_for_every_shape_of_pairs():
     assert np.array_equal(aligned, grid.reshape(5, 3, -1)[[4, 0], [2, 1]])
 
 
-def test_history_replaces_the_current_counts():
-    residents, posts = tables([resident(applications=9, hires=3)], [post(firm_hire_rate=0.9)])
-    history = History(np.array([day_key(TODAY)]), np.array([1.0]), np.array([0.0]), np.array([0.1]))
+def test_history_replaces_the_day_and_the_firms_record():
+    residents, posts = tables([resident(birth_date=date(2000, 6, 1))], [post(firm_rate_lift=0.9)])
+    history = History(np.array([day_key(date(2024, 1, 1))]), np.array([0.1]))
     x = pair_features(residents, posts, np.array([0]), np.array([0]), 0, history=history)[0]
-    assert x[FEATURE_INDEX["prior_applications"]] == pytest.approx(math.log1p(1))
-    assert x[FEATURE_INDEX["prior_hires"]] == 0
-    assert x[FEATURE_INDEX["firm_hire_rate"]] == 0.1
+    assert x[FEATURE_INDEX["firm_rate_lift"]] == 0.1
+    assert x[FEATURE_INDEX["age_under_25"]] == 1  # 23 on the example's day, 25 on TODAY
+
+
+def test_a_firms_record_counts_only_outcomes_before_the_day():
+    from jobmatch.matching.features import OutcomeLog
+
+    day = [day_key(date(2025, 3, d)) for d in (1, 2, 3, 3)]
+    log = OutcomeLog([7, 7, 7, 8], day, ["hired", "rejected", "hired", "rejected"])
+    on = [day_key(date(2025, 3, d)) for d in (1, 2, 3, 4)]
+    lift = log.rate_lift([7, 7, 7, 7], on)
+    assert lift[0] == 0.0  # nothing known yet: exactly the county's rate
+    assert lift[1] > 0 and lift[2] < lift[1]  # a hire, then a rejection
+    assert log.rate_lift([99], [on[3]])[0] == 0.0  # a firm without a record: the county's rate
+    county = (2 + 0.2 * 10) / (4 + 10)  # two hires in four outcomes, shrunk to one in five
+    assert log.county_rate([on[3]])[0] == pytest.approx(county)
 
 
 # Eligibility, written out plainly from the contract, against the vectorised version.
@@ -314,16 +340,19 @@ def test_metrics_on_a_hand_ranked_example():
     assert result["by_group"]["none"]["residents"] == 1
 
 
-def test_priority_lift_is_bounded_and_once():
-    policy = PriorityPolicy(lift=0.05)
-    groups = np.zeros((3, 7), dtype=bool)
-    groups[1, 0] = True
-    groups[2, :] = True  # in every group: still one lift
-    lifted, lifts = policy.apply(np.array([0.5, 0.5, 0.98]), groups)
-    assert lifts.tolist() == [0.0, 0.05, 0.05]
-    assert lifted.tolist() == pytest.approx([0.5, 0.55, 1.0])
+def test_priority_re_rank_moves_up_at_most_k_places():
+    policy = PriorityPolicy(places=3)
+    groups = np.zeros((12, 7), dtype=bool)
+    groups[[6, 7], 0] = True
+    groups[11, :] = True  # in every group: still at most three places
+    order, moved = policy.reorder(groups)
+    # 6 passes 3, 4 and 5; 7 passes 4 and 5 but never 6; 11 passes 8, 9 and 10.
+    assert order.tolist() == [0, 1, 2, 6, 3, 7, 4, 5, 11, 8, 9, 10]
+    assert moved.tolist() == [0] * 6 + [3, 2, 0, 0, 0, 3]
+    assert (moved <= 3).all() and len(set(order.tolist())) == 12
+    assert PriorityPolicy(places=0).reorder(groups)[0].tolist() == list(range(12))
     with pytest.raises(ValueError):
-        PriorityPolicy(lift=0.5)
+        PriorityPolicy(places=11)
     with pytest.raises(ValueError):
         PriorityPolicy(groups=("vip",))
 
@@ -339,9 +368,12 @@ def test_reasons_are_two_to_four_chinese_phrases_naming_what_is_missing():
     ranker = RulesRanker()
     X = pair_features(residents, posts, np.arange(2), np.array([0]), day_key(TODAY))
     distance = commute_km(residents, posts, np.arange(2), np.array([0]))
-    first = writer.reasons(0, 0, X[0], ranker.contributions(X[:1])[0], distance[0])
-    second = writer.reasons(1, 0, X[1], ranker.contributions(X[1:])[0], distance[1])
-    assert 2 <= len(first) <= 4 and 2 <= len(second) <= 4
-    assert "缺少电工技能" in first
-    assert "月薪低于期望" in first or "夜班与意向不符" in first
-    assert "缺少缝纫、电工技能" in second
+    (first, first_cautions, commute), (second, second_cautions, unknown) = writer.explain(
+        [0, 1], [0, 0], X, ranker.contributions(X), distance
+    )
+    assert "缺少电工技能" in first_cautions and "缺少电工技能" not in first
+    assert {"月薪低于期望", "夜班与意向不符"} <= set(first_cautions)
+    assert "缺少缝纫、电工技能" in second_cautions
+    assert not ({"缺少缝纫、电工技能", "月薪低于期望"} & set(first + second))
+    assert all(len(x) <= 3 for x in (first, second, first_cautions, second_cautions))
+    assert commute.startswith("距住所") and "分钟" in commute and "未登记" in unknown

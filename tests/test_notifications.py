@@ -1,11 +1,12 @@
 """Who is told what: firms of new applications, residents of every move, staff of residents
 hired twice and of open posts nobody is going for; and each user's inbox."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.notifications import senders
 from jobmatch.notifications.models import Notification
@@ -199,7 +200,7 @@ class TestUnfilledPosts:
             "closed": make_post(status="closed"),
             "paused": make_post(status="paused"),
             "full": make_post(openings=1),
-            "expired": make_post(expires_on=date.today() - timedelta(days=1)),
+            "expired": make_post(expires_on=clock.today() - timedelta(days=1)),
         }
         make_application(post=posts["rejected_only"], status="rejected")
         make_application(post=posts["in_progress"], status="recommended")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.orders.models import Order
 from tests.factories import (
@@ -191,7 +192,7 @@ def test_bad_list_parameters_are_422(client, world, query):
 
 
 def test_progress_shares_days_and_lateness(client, world):
-    today = date.today()
+    today = clock.today()
     order = make_order(quantity=200, due_on=today + timedelta(days=3))
     make_delivery(order, quantity=50, accepted=40)
     body = client.get(f"/api/orders/{order.id}", headers=world["headers"]["staff"]).json
@@ -226,7 +227,7 @@ def test_patch_quantity_never_below_delivered(client, world):
     response = client.patch(f"/api/orders/{order_id}", json={"quantity": 10}, headers=staff)
     assert response.status_code == 200
     assert response.json["progress"]["status"] == "completed"
-    assert response.json["completed_on"] == date.today().isoformat()
+    assert response.json["completed_on"] == clock.today().isoformat()
 
 
 def test_patch_rate_is_refused_once_pieces_are_accepted(client, world):

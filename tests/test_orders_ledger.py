@@ -2,13 +2,14 @@
 
 import json
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.orders.models import Delivery, LedgerIsAppendOnly, MaterialIssue, Order
 from tests.factories import auth_headers, make_delivery, make_order, make_quick_user, make_resident
@@ -49,7 +50,7 @@ def test_a_delivery_is_recorded_and_moves_the_order(client, staff, order, reside
         quantity=30,
         accepted=27,
         reject_reason="结形不正",
-        delivered_on=(date.today() - timedelta(days=1)).isoformat(),
+        delivered_on=(clock.today() - timedelta(days=1)).isoformat(),
     )
     assert response.status_code == 201, response.json
     entry = response.json
@@ -65,7 +66,7 @@ def test_delivering_the_last_piece_completes_the_order(client, staff, order, res
     make_delivery(order, resident, quantity=90)
     response = deliver(client, staff, order.id, resident_id=resident.id, quantity=10, accepted=10)
     assert response.status_code == 201
-    assert ledger_state(order.id)[:3] == (100, 100, date.today())
+    assert ledger_state(order.id)[:3] == (100, 100, clock.today())
 
 
 @pytest.mark.parametrize(
@@ -144,7 +145,7 @@ def test_a_correction_can_complete_and_un_complete_an_order(client, staff, order
     original = make_delivery(order, resident, quantity=95)
     response = correct(client, staff, order.id, original.id, quantity=5, accepted=5, note="漏记5个")
     assert response.status_code == 201
-    assert ledger_state(order.id)[:3] == (100, 100, date.today())
+    assert ledger_state(order.id)[:3] == (100, 100, clock.today())
     response = correct(client, staff, order.id, original.id, quantity=-1, accepted=-1, note="多记")
     assert response.status_code == 201
     assert ledger_state(order.id)[:3] == (99, 99, None)
@@ -227,7 +228,7 @@ def test_the_database_itself_keeps_originals_positive(app, order, resident, fiel
     if fields.get("corrects_id") == "original":
         fields["corrects_id"] = original.id
     db.session.add(
-        Delivery(order_id=order.id, resident_id=resident.id, delivered_on=date.today(), **fields)
+        Delivery(order_id=order.id, resident_id=resident.id, delivered_on=clock.today(), **fields)
     )
     if allowed:
         db.session.commit()

@@ -8,9 +8,11 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.extensions import db
-from jobmatch.orders.paysheet import HEADERS, XLSX_MIMETYPE
+from jobmatch.orders.paysheet import HEADERS
+from jobmatch.spreadsheets import XLSX_MIMETYPE
 from tests.factories import auth_headers, make_firm, make_order, make_quick_user, make_resident
 
 ROLES = ("anonymous", "resident", "firm_own", "firm_other", "staff", "admin")
@@ -261,9 +263,9 @@ def test_summary_progress_and_earnings_spread(client, ledger):
 
 
 def test_summary_counts_late_and_completed_orders(client, app):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    today = date.today()
+    today = clock.today()
     make_order(quantity=5, delivered=5, accepted=5, due_on=today, completed_on=today)
     make_order(quantity=5, due_on=today - timedelta(days=1))
     make_order(quantity=5, delivered=5, accepted=5, due_on=today - timedelta(days=9),

@@ -1,10 +1,11 @@
 """Posts: the contract's fields and defaults, validation, fair-hiring rules, filters, PATCH."""
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.training.models import Program
 from tests.factories import auth_headers, make_firm, make_post, make_quick_user, make_skill
@@ -60,7 +61,7 @@ def test_every_contract_field_is_written_and_read_back(client, staff, firm):
     make_skill("sewing", occupation_code="6-05-01-03")
     make_skill("bag_stitching")
     make_program("bag_assembly")
-    expires = (date.today() + timedelta(days=30)).isoformat()
+    expires = (clock.today() + timedelta(days=30)).isoformat()
     body = new_post(
         firm,
         category="skilled",

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident, ResidentSkill
 from jobmatch.validators import id_check_char
@@ -22,7 +23,7 @@ ERROR_KEYS = {"code", "status", "message", "errors"}
 
 
 def years_ago(years: int, days: int = 0) -> date:
-    today = date.today()
+    today = clock.today()
     try:
         day = today.replace(year=today.year - years)
     except ValueError:  # 29 February

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from jobmatch import clock
 from jobmatch.applications.models import Application
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
@@ -58,7 +59,7 @@ def test_the_dashboard_draws_its_charts_from_the_services(client, staff_user):
         }
     ]
     assert data["orders"] == [{"name": "箱包", "quantity": 500, "delivered": 200, "accepted": 190}]
-    assert data["placements"] == [{"month": f"{date.today():%Y-%m}", "hired": 1}]
+    assert data["placements"] == [{"month": f"{clock.today():%Y-%m}", "hired": 1}]
     assert "/static/vendor/echarts/echarts.min.js" in page
 
 

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.orders.models import Delivery, MaterialIssue, Order
 from tests.factories import make_cohort, make_enrollment, make_firm, make_order, make_resident
@@ -180,7 +181,7 @@ def test_the_pay_sheet_downloads_with_its_totals(client, staff_user):
              "reject_reason": "做工不合格"},
             token_from=path,
         )  # fmt: skip
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     sheet = client.get(f"/staff/orders/paysheet?from={today}&to={today}&firm_id={firm.id}")
     assert sheet.status_code == 200
     assert sheet.mimetype.endswith("spreadsheetml.sheet")

@@ -97,7 +97,7 @@ def test_the_subsidy_page_says_who_qualifies_and_why_not_and_files_the_claim(cli
     make_enrollment(cohort, make_resident(name="王秀兰"), hours_attended=Decimal("10"))
     page = f"/staff/cohorts/{cohort.id}/subsidy"
     shown = client.get(page).get_data(as_text=True)
-    assert "王秀兰：尚未考核结业" in shown
+    assert "王秀兰：尚未考核，在培，结业后才能申领" in shown
     assert "<strong data-total>500.00</strong>" in shown  # 5 days of 8 hours at 100 yuan
     sheet = client.get(f"{page}.xlsx")
     rows = list(load_workbook(BytesIO(sheet.data)).active.iter_rows(values_only=True))

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.training.models import Attendance, Cohort, Enrollment, TrainingSession
 from tests.factories import (
@@ -26,7 +27,7 @@ def staff_user(client):
 
 def test_cohorts_are_listed_with_state_and_seats_left_and_filtered(client, staff_user):
     program = make_program(name="中国结编织")
-    today = date.today()
+    today = clock.today()
     running = make_cohort(
         program, name="正在上课的班", starts_on=today - timedelta(days=3),
         ends_on=today + timedelta(days=3), capacity=3,

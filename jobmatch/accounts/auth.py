@@ -13,11 +13,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from jobmatch.accounts.enums import STAFF_ROLES
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, Unauthorized
 from jobmatch.extensions import db
 
-STAFF_ROLES = ("admin", "staff")
 # OpenAPI security of an operation: open to anyone (a token may be sent), or needing a token.
 PUBLIC_SECURITY = [{}, {"bearerAuth": []}]
 TOKEN_SECURITY = [{"bearerAuth": []}]

@@ -2,20 +2,23 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from jobmatch.database import Timestamps
+from jobmatch.accounts.enums import Role
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
 
-ROLES = ("admin", "staff", "firm", "resident")
+ROLES = Role.values()
 
 
 class User(Timestamps, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="role"),
-        CheckConstraint("role <> 'firm' OR firm_id IS NOT NULL", name="firm_user_has_firm"),
+        CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint(
-            "role <> 'resident' OR resident_id IS NOT NULL", name="resident_user_has_resident"
+            f"role <> '{Role.FIRM.value}' OR firm_id IS NOT NULL", name="firm_user_has_firm"
+        ),
+        CheckConstraint(
+            f"role <> '{Role.RESIDENT.value}' OR resident_id IS NOT NULL",
+            name="resident_user_has_resident",
         ),
     )
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from jobmatch.accounts.auth import issue_token
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import ROLES, User
 from jobmatch.accounts.throttle import authenticate_throttled
 from jobmatch.errors import Conflict, Invalid
@@ -51,7 +52,7 @@ def create_user(
 
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"用户名“{username}”已被使用。", {"username": ["已被使用。"]})
-    if role == "resident" and db.session.scalar(
+    if role == Role.RESIDENT and db.session.scalar(
         select(User.id).where(User.resident_id == resident_id)
     ):
         raise Conflict(f"居民 {resident_id} 已有账号。", {"resident_id": ["已有账号。"]})
@@ -70,14 +71,14 @@ def create_user(
 
 def _owner_errors(role: str, firm_id: int | None, resident_id: int | None) -> dict:
     errors: dict[str, list[str]] = {}
-    if role == "firm":
+    if role == Role.FIRM:
         if firm_id is None:
             errors["firm_id"] = ["企业账号必须指定所属企业（firm_id）。"]
         elif db.session.get(Firm, firm_id) is None:
             errors["firm_id"] = [f"企业 {firm_id} 不存在。"]
     elif firm_id is not None:
         errors["firm_id"] = ["只有企业账号（firm）可以指定所属企业。"]
-    if role == "resident":
+    if role == Role.RESIDENT:
         if resident_id is None:
             errors["resident_id"] = ["居民账号必须指定对应的居民（resident_id）。"]
         elif db.session.get(Resident, resident_id) is None:

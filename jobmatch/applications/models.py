@@ -11,22 +11,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobmatch.database import Timestamps, UtcDateTime
+from jobmatch.applications.enums import ApplicationStatus, Reason
+from jobmatch.database import Timestamps, UtcDateTime, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import Post, _in
+from jobmatch.posts.models import Post
 
-APPLICATION_STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
-# Statuses after which only an admin correction moves an application again.
-FINISHED_STATUSES = ("hired", "rejected", "withdrawn")
-REASONS = ("in_training", "no_show", "skills", "wage", "distance", "shift", "other")
+APPLICATION_STATUSES = ApplicationStatus.values()
+REASONS = Reason.values()
 
 
 class Application(Timestamps, db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("resident_id", "post_id"),
-        CheckConstraint(_in("status", APPLICATION_STATUSES), name="status"),
-        CheckConstraint(f"reason IS NULL OR {_in('reason', REASONS)}", name="reason"),
+        CheckConstraint(one_of("status", APPLICATION_STATUSES), name="status"),
+        CheckConstraint(f"reason IS NULL OR {one_of('reason', REASONS)}", name="reason"),
         Index("ix_applications_post_status", "post_id", "status"),
     )
 

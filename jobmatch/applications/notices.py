@@ -2,15 +2,13 @@
 
 from sqlalchemy import func, select
 
+from jobmatch.accounts.enums import Role
+from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
 from jobmatch.extensions import db
 from jobmatch.notifications.senders import Message
 from jobmatch.notifications.service import to_firm, to_resident, to_staff
 from jobmatch.residents.models import Resident
-from jobmatch.web.labels import APPLICATION_STATUS, REASON
-
-STATUS_LABELS = APPLICATION_STATUS
-REASON_LABELS = REASON
 
 
 def _link(application: Application) -> str:
@@ -41,22 +39,22 @@ def on_move(
     """The resident learns of every move it did not make itself; the firm of a withdrawal."""
     post = application.post
     to_status = application.status
-    label = STATUS_LABELS[to_status]
+    label = ApplicationStatus(to_status).label
     if application.reason:
-        label += f"（{REASON_LABELS[application.reason]}）"
+        label += f"（{Reason(application.reason).label}）"
     text = f"您在{post.firm.name}“{post.title}”的申请状态：{label}。"
     if correction:
         text = f"人社局更正了您在{post.firm.name}“{post.title}”的申请状态：{label}。"
     messages = []
-    if actor_role != "resident":
+    if actor_role != Role.RESIDENT:
         messages += to_resident(
             application.resident_id, "application_status", text, _link(application)
         )
-    if to_status == "withdrawn" and not correction:
+    if to_status == ApplicationStatus.WITHDRAWN and not correction:
         messages += to_firm(
             post.firm_id,
             "application_withdrawn",
-            f"申请人已撤回对岗位“{post.title}”的申请（{REASON_LABELS[application.reason]}）。",
+            f"申请人已撤回对岗位“{post.title}”的申请（{Reason(application.reason).label}）。",
             _link(application),
         )
     return messages
@@ -67,7 +65,10 @@ def on_hire(application: Application) -> list[Message]:
     hires = db.session.scalar(
         select(func.count())
         .select_from(Application)
-        .where(Application.resident_id == application.resident_id, Application.status == "hired")
+        .where(
+            Application.resident_id == application.resident_id,
+            Application.status == ApplicationStatus.HIRED,
+        )
     )
     if hires < 2:
         return []

@@ -2,11 +2,12 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from jobmatch.applications.models import APPLICATION_STATUSES, REASONS
 from jobmatch.applications.workflow import NEEDS_REASON
+from jobmatch.database import MAX_ID
 from jobmatch.schemas import InputSchema, Text
 
 STATUS_CHOICE = validate.OneOf(APPLICATION_STATUSES, error="状态必须是以下之一：{choices}。")
 REASON_CHOICE = validate.OneOf(REASONS, error="原因必须是以下之一：{choices}。")
-POSITIVE_ID = validate.Range(min=1, max=2**31 - 1, error="编号必须是正整数。")
+POSITIVE_ID = validate.Range(min=1, max=MAX_ID, error="编号必须是正整数。")
 NOTE_LENGTH = validate.Length(max=500, error="备注不能超过 500 字。")
 
 

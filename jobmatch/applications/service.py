@@ -5,15 +5,18 @@ conditional UPDATE on the post's ``filled < openings`` in the same transaction: 
 number of requests race, an application moves once and a post never fills beyond its openings.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 
-from sqlalchemy import Select, false, func, select, update
+from sqlalchemy import Select, false, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.applications import notices
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.applications.workflow import (
     CORRECTION_ROLES,
@@ -23,16 +26,17 @@ from jobmatch.applications.workflow import (
     role_may_move_to,
     workflow_allows,
 )
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
+from jobmatch.matching.service import rank_posts_for_resident
 from jobmatch.notifications.senders import send
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post
 from jobmatch.residents.models import Resident
 
 # How deep into a resident's ranked posts to look for the referred post's rank.
 REFERRAL_RANK_LIMIT = 100
-# Ids are 32-bit integers; a larger one in a URL names nothing (and SQLite cannot bind it).
-MAX_ID = 2**31 - 1
 
 
 def _visible_to(user: User) -> Select:
@@ -40,9 +44,9 @@ def _visible_to(user: User) -> Select:
     query = select(Application)
     if is_staff(user):
         return query
-    if user.role == "firm":
+    if user.role == Role.FIRM:
         return query.join(Post, Post.id == Application.post_id).where(Post.firm_id == user.firm_id)
-    if user.role == "resident":
+    if user.role == Role.RESIDENT:
         return query.where(Application.resident_id == user.resident_id)
     return query.where(false())
 
@@ -67,39 +71,22 @@ def list_applications(
     for field in ("post_id", "resident_id", "status"):
         if field in filters:
             query = query.where(getattr(Application, field) == filters[field])
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    items = db.session.scalars(
-        query.options(selectinload(Application.history))
-        .order_by(Application.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return list(items), total
-
-
-def _field(item, name: str):
-    return item[name] if isinstance(item, dict) else getattr(item, name)
+    query = query.options(selectinload(Application.history)).order_by(Application.id)
+    return paginate(query, page, page_size)
 
 
 def referral_rank(resident_id: int, post_id: int) -> tuple[int | None, float | None]:
     """The post's rank and score among the resident's matches now; None when not ranked."""
-    try:
-        # Imported here: the matching engine is built apart, and this works without it.
-        from jobmatch.matching.service import rank_posts_for_resident
-    except ModuleNotFoundError as error:
-        if error.name not in ("jobmatch.matching.service", "jobmatch.matching"):
-            raise
-        return None, None
-    for item in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
-        if _field(item, "post_id") == post_id:
-            return int(_field(item, "rank")), float(_field(item, "score"))
+    for match in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
+        if match.post_id == post_id:
+            return match.rank, match.score
     return None, None
 
 
 def _refuse_closed_post(post: Post, today: date) -> None:
-    if post.status == "paused":
+    if post.status == PostStatus.PAUSED:
         raise Conflict("该岗位已暂停招聘。")
-    if post.status == "closed":
+    if post.status == PostStatus.CLOSED:
         raise Conflict("该岗位已关闭。")
     if post.expires_on is not None and post.expires_on < today:
         raise Conflict("该岗位已过招聘有效期。")
@@ -112,7 +99,7 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     status = OPENING_STATUS.get(user.role)
     if status is None:
         raise Forbidden("只有人社局经办人或居民本人可以提交申请。")
-    if user.role == "resident" and resident_id != user.resident_id:
+    if user.role == Role.RESIDENT and resident_id != user.resident_id:
         raise Forbidden("只能为自己报名。")
     resident = db.session.get(Resident, resident_id)
     if resident is None:
@@ -120,14 +107,18 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     post = db.session.get(Post, post_id)
     if post is None:
         raise Invalid("输入有误，请按提示修改。", {"post_id": ["没有这个岗位。"]})
-    _refuse_closed_post(post, date.today())
+    _refuse_closed_post(post, clock.today())
     duplicate = select(Application.id).where(
         Application.resident_id == resident_id, Application.post_id == post_id
     )
     if db.session.scalar(duplicate) is not None:
         raise Conflict("该居民已申请过这个岗位。")
 
-    rank, score = referral_rank(resident_id, post_id) if status == "recommended" else (None, None)
+    rank, score = (
+        referral_rank(resident_id, post_id)
+        if status == ApplicationStatus.RECOMMENDED
+        else (None, None)
+    )
     application = Application(
         resident_id=resident_id,
         post_id=post_id,
@@ -145,27 +136,30 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
         # Another request opened the same application between our check and our insert.
         db.session.rollback()
         raise Conflict("该居民已申请过这个岗位。") from None
-    send(notices.on_open(application, resident, by_staff=status == "recommended"))
+    send(notices.on_open(application, resident, by_staff=status == ApplicationStatus.RECOMMENDED))
     db.session.commit()
     return get_application(user, application.id)
 
 
 def _check_move(user: User, from_status: str, to_status: str, correction: bool) -> None:
-    label = notices.STATUS_LABELS
     if correction:
         if user.role not in CORRECTION_ROLES:
             raise Forbidden("只有管理员可以更正已结束的申请。")
         if not is_finished(from_status):
             raise Conflict("申请尚未结束，请按正常流程操作，不需要更正。")
         if to_status == from_status:
-            raise Conflict(f"申请已是该状态（{label[to_status]}）。")
+            raise Conflict(f"申请已是该状态（{ApplicationStatus(to_status).label}）。")
         return
     if not role_may_move_to(user.role, to_status):
-        raise Forbidden(f"当前账号不能把申请改为“{label[to_status]}”。")
+        raise Forbidden(f"当前账号不能把申请改为“{ApplicationStatus(to_status).label}”。")
     if not workflow_allows(from_status, to_status):
         if is_finished(from_status):
-            raise Conflict(f"申请已结束（{label[from_status]}），只能由管理员更正。")
-        raise Conflict(f"不能从“{label[from_status]}”直接改为“{label[to_status]}”。")
+            raise Conflict(
+                f"申请已结束（{ApplicationStatus(from_status).label}），只能由管理员更正。"
+            )
+        raise Conflict(
+            f"不能从“{ApplicationStatus(from_status).label}”直接改为“{ApplicationStatus(to_status).label}”。"
+        )
 
 
 def move_application(
@@ -183,7 +177,7 @@ def move_application(
     from_status = application.status
     _check_move(user, from_status, status, correction)
 
-    now = datetime.now(UTC)
+    now = clock.now()
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)
@@ -191,7 +185,7 @@ def move_application(
             status=status,
             reason=reason if status in NEEDS_REASON else None,
             note=note,
-            hired_at=now if status == "hired" else None,
+            hired_at=now if status == ApplicationStatus.HIRED else None,
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -199,7 +193,7 @@ def move_application(
     if moved.rowcount != 1:
         db.session.rollback()
         raise Conflict("申请刚被其他人更改过，请刷新后再试。")
-    if status == "hired":
+    if status == ApplicationStatus.HIRED:
         filled = db.session.execute(
             update(Post)
             .where(Post.id == application.post_id, Post.filled < Post.openings)
@@ -215,7 +209,7 @@ def move_application(
             .where(Resident.id == application.resident_id)
             .with_for_update(key_share=True)
         )
-    elif from_status == "hired":
+    elif from_status == ApplicationStatus.HIRED:
         # A hire undone (say, the resident left during probation) frees its opening.
         db.session.execute(
             update(Post)
@@ -239,7 +233,7 @@ def move_application(
     # The UPDATEs bypassed the objects loaded above; read the application and post afresh.
     db.session.expire_all()
     messages = notices.on_move(application, from_status, user.role, correction)
-    if status == "hired":
+    if status == ApplicationStatus.HIRED:
         messages += notices.on_hire(application)
     send(messages)
     db.session.commit()

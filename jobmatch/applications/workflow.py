@@ -11,16 +11,18 @@ A finished application (hired, rejected, withdrawn) has no ordinary move left; o
 correction, with a written reason, moves it again (see ``CORRECTION_ROLES``).
 """
 
-from jobmatch.applications.models import FINISHED_STATUSES
+from jobmatch.accounts.enums import Role
+from jobmatch.applications.enums import FINISHED_STATUSES
+from jobmatch.applications.enums import ApplicationStatus as S
 
 # From each status, the statuses the ordinary workflow leads to.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "recommended": frozenset({"applied", "rejected", "withdrawn"}),
-    "applied": frozenset({"interview", "rejected", "withdrawn"}),
-    "interview": frozenset({"hired", "rejected", "withdrawn"}),
-    "hired": frozenset(),
-    "rejected": frozenset(),
-    "withdrawn": frozenset(),
+    S.RECOMMENDED: frozenset({S.APPLIED, S.REJECTED, S.WITHDRAWN}),
+    S.APPLIED: frozenset({S.INTERVIEW, S.REJECTED, S.WITHDRAWN}),
+    S.INTERVIEW: frozenset({S.HIRED, S.REJECTED, S.WITHDRAWN}),
+    S.HIRED: frozenset(),
+    S.REJECTED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
 
 # The statuses each role may move an application to. The firm is the owning firm (another
@@ -28,23 +30,23 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 # and may record a withdrawal for a resident who phones the bureau rather than using the app;
 # the resident itself may only withdraw.
 ROLE_TARGETS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"applied", "interview", "hired", "rejected", "withdrawn"}),
-    "staff": frozenset({"applied", "interview", "hired", "rejected", "withdrawn"}),
-    "firm": frozenset({"interview", "hired", "rejected"}),
-    "resident": frozenset({"withdrawn"}),
+    Role.ADMIN: frozenset({S.APPLIED, S.INTERVIEW, S.HIRED, S.REJECTED, S.WITHDRAWN}),
+    Role.STAFF: frozenset({S.APPLIED, S.INTERVIEW, S.HIRED, S.REJECTED, S.WITHDRAWN}),
+    Role.FIRM: frozenset({S.INTERVIEW, S.HIRED, S.REJECTED}),
+    Role.RESIDENT: frozenset({S.WITHDRAWN}),
 }
 
 # Who may correct a finished application, moving it to any other status.
-CORRECTION_ROLES = frozenset({"admin"})
+CORRECTION_ROLES = frozenset({Role.ADMIN})
 
 # Moves that need a reason code (the note is free text beside it).
-NEEDS_REASON = frozenset({"rejected", "withdrawn"})
+NEEDS_REASON = frozenset({S.REJECTED, S.WITHDRAWN})
 
 # Who opens an application, and the status it opens with.
 OPENING_STATUS: dict[str, str] = {
-    "admin": "recommended",
-    "staff": "recommended",
-    "resident": "applied",
+    Role.ADMIN: S.RECOMMENDED,
+    Role.STAFF: S.RECOMMENDED,
+    Role.RESIDENT: S.APPLIED,
 }
 
 

@@ -2,6 +2,7 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
 from jobmatch.audit import service
 from jobmatch.audit.schemas import AuditEntryOut, AuditFilter
@@ -22,7 +23,7 @@ def echo_request_id(response):
 @blp.route("")
 class AuditEntries(MethodView):
     # Outermost, so that a caller who may not list is refused before its query is judged.
-    @secured(blp, 422, roles=("admin",), descriptions={403: "Not an admin"})
+    @secured(blp, 422, roles=(Role.ADMIN,), descriptions={403: "Not an admin"})
     @blp.arguments(AuditFilter, location="query")
     @blp.response(200, AuditEntryOut(many=True))
     @blp.paginate()

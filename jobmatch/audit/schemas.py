@@ -1,11 +1,11 @@
 from marshmallow import Schema, fields, validate
 
 from jobmatch.audit.models import AUDIT_ACTIONS
+from jobmatch.database import MAX_ID
+from jobmatch.schemas import QueryInput
 
-MAX_ID = 2**31 - 1
 
-
-class AuditFilter(Schema):
+class AuditFilter(QueryInput):
     resident_id = fields.Integer(
         error_messages={"invalid": "应为整数。"},
         validate=validate.Range(min=1, max=MAX_ID, error="应为{min}到{max}之间的整数。"),

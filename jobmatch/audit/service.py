@@ -5,11 +5,11 @@ import uuid
 from collections.abc import Iterable
 
 from flask import g, has_request_context, request
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from jobmatch.accounts.models import User
 from jobmatch.audit.models import AuditEntry
-from jobmatch.database import utcnow
+from jobmatch.database import paginate, utcnow
 from jobmatch.extensions import db
 
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -70,15 +70,8 @@ def list_entries(
         conditions.append(AuditEntry.user_id == user_id)
     if action is not None:
         conditions.append(AuditEntry.action == action)
-    total = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions))
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(*conditions)
-        .order_by(AuditEntry.id.desc())
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return list(entries), total
+    statement = select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc())
+    return paginate(statement, page, page_size)
 
 
 def entries_about(resident_id: int) -> list[AuditEntry]:

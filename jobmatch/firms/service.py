@@ -1,25 +1,22 @@
 """Firms of the industrial park: anyone reads them; staff register them; a firm keeps its own."""
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 
 # The legal identity the bureau checked: only staff change it.
 STAFF_ONLY_FIELDS = ("name", "credit_code")
-MAX_ID = 2**31 - 1
 
 
 def list_firms(page: int, page_size: int) -> tuple[list[Firm], int]:
-    total = db.session.scalar(select(func.count()).select_from(Firm))
-    firms = db.session.scalars(
-        select(Firm).order_by(Firm.id).offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return list(firms), total
+    return paginate(select(Firm).order_by(Firm.id), page, page_size)
 
 
 def get_firm(firm_id: int) -> Firm:
@@ -42,7 +39,7 @@ def create_firm(actor: User, data: dict) -> Firm:
 def update_firm(actor: User, firm_id: int, changes: dict) -> Firm:
     firm = get_firm(firm_id)
     if not is_staff(actor):
-        if actor.role != "firm" or actor.firm_id != firm.id:
+        if actor.role != Role.FIRM or actor.firm_id != firm.id:
             raise Forbidden("只能修改本企业的信息。")
         refused = [field for field in STAFF_ONLY_FIELDS if field in changes]
         if refused:

@@ -1,13 +1,14 @@
 from marshmallow import Schema, fields, validate
 
 from jobmatch.jobs.models import JOB_STATES
+from jobmatch.schemas import QueryInput
 
 
 class JobAccepted(Schema):
     job_id = fields.String(required=True, metadata={"description": "read it at /api/jobs/{id}"})
 
 
-class JobFilter(Schema):
+class JobFilter(QueryInput):
     state = fields.String(validate=validate.OneOf(JOB_STATES, error="应为以下之一：{choices}。"))
     kind = fields.String(validate=validate.Length(max=40))
 

@@ -15,10 +15,10 @@ from flask import Flask, current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, Worker
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from jobmatch.accounts.auth import STAFF_ROLES
-from jobmatch.database import utcnow
+from jobmatch.database import paginate, utcnow
 from jobmatch.errors import Forbidden, NotFound
 from jobmatch.extensions import db
 from jobmatch.jobs.models import BackgroundJob
@@ -162,12 +162,9 @@ def list_jobs(
         conditions.append(BackgroundJob.state == state)
     if kind is not None:
         conditions.append(BackgroundJob.kind == kind)
-    total = db.session.scalar(select(func.count(BackgroundJob.id)).where(*conditions))
-    jobs = db.session.scalars(
+    statement = (
         select(BackgroundJob)
         .where(*conditions)
         .order_by(BackgroundJob.created_at.desc(), BackgroundJob.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
-    return list(jobs), total
+    )
+    return paginate(statement, page, page_size)

@@ -2,25 +2,26 @@
 
 Each job-seeking resident is referred to at most one post in a batch, and a post to at most
 ``multiple`` x its openings left. Among the eligible pairs (each post's best ``2 x cap``
-candidates by the same scores the candidate list shows), scipy's linear_sum_assignment picks
-the referrals that maximise: 1 + score for each of a post's first ``openings_left`` referrals
-(so covering one more opening outweighs any gain in scores), score alone for the rest of its cap.
-Above MAX_CELLS matrix cells a documented greedy is used instead: posts with the fewest
-candidates choose first, round-robin, each taking its best free candidate.
+candidates in the order the candidate list shows, priority re-rank included), scipy's
+linear_sum_assignment picks the referrals that maximise: 1 + score for each of a post's first
+``openings_left`` referrals (so covering one more opening outweighs any gain in scores), score
+alone for the rest of its cap. Above MAX_CELLS matrix cells a documented greedy is used instead:
+posts with the fewest candidates choose first, round-robin, each taking its best free candidate.
 
 The answer compares the openings covered with plain top-k (each post its own best ``cap``,
 residents repeated across posts), where at most one opening per resident can be filled: the
 openings top-k can cover is a maximum flow from residents to posts.
 """
 
-from datetime import date
-
 import numpy as np
+from flask import current_app
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from jobmatch.errors import Invalid
+from jobmatch import clock
+from jobmatch.accounts.auth import is_staff
+from jobmatch.errors import Forbidden, Invalid
 from jobmatch.matching.service import engine, score_eligible
 
 MAX_CELLS = 30_000_000
@@ -31,10 +32,12 @@ def _candidate_lists(snapshot, ranker, policy, post_rows, pool, today, multiple)
     lists = {}
     for p in post_rows:
         scored = score_eligible(snapshot, ranker, pool, np.array([p]), today)
-        final, _ = policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
         cap = multiple * int(snapshot.posts.openings_left[p])
-        order = np.lexsort((snapshot.residents.ids[scored.ri], -final))[: 2 * cap]
-        lists[p] = (scored.ri[order], final[order], cap)
+        ranked = np.lexsort((snapshot.residents.ids[scored.ri], -scored.model_score))
+        ranked = ranked[: 2 * cap + policy.places]
+        lifted, _ = policy.reorder(snapshot.residents.groups[scored.ri[ranked]])
+        order = ranked[lifted][: 2 * cap]
+        lists[p] = (scored.ri[order], scored.model_score[order], cap)
     return lists
 
 
@@ -106,11 +109,15 @@ def _top_k_coverage(lists, posts, n_rows) -> int:
     return int(maximum_flow(graph, source, sink).flow_value)
 
 
-def allocate(post_ids=None, multiple=None, include_employed=False, method="auto", config=None):
+def allocate(user, post_ids=None, multiple=None, include_employed=False, method="auto"):
+    """A batch allocation proposed to ``user`` (bureau staff only); nothing is written."""
+    if not is_staff(user):
+        raise Forbidden("只有人社局工作人员可以批量分配。")
+    config = current_app.config
     matching = engine()
-    snapshot, ranker, today = matching.snapshot(), matching.ranker(), date.today()
+    snapshot, ranker, today = matching.snapshot(), matching.ranker(), clock.today()
     posts, residents = snapshot.posts, snapshot.residents
-    multiple = int(multiple or (config or {}).get("MATCHING_ALLOCATION_MULTIPLE", 3))
+    multiple = int(multiple or config.get("MATCHING_ALLOCATION_MULTIPLE", 3))
     open_rows = np.flatnonzero(posts.open_mask(today))
     if post_ids:
         unknown = [

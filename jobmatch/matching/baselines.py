@@ -35,7 +35,8 @@ def _weights(**named: float) -> np.ndarray:
 
 
 # Hand-set from what the bureau's placement officers say matters: the skills, then the commute
-# against the person's own limit, the pay against their wish, the shift, relevant training.
+# against the person's own limit, the pay against their wish, the shift (and what the person
+# said of nights), relevant training.
 RULE_WEIGHTS = _weights(
     skill_coverage=2.0,
     skills_missing=-0.3,
@@ -45,6 +46,8 @@ RULE_WEIGHTS = _weights(
     wage_gap=1.5,
     wage_below=-0.8,
     shift_fit=1.0,
+    night_refused=-2.0,  # said they cannot work nights: as strong as a wrong shift, and more
+    night_caregiver=-0.5,
     perks=0.2,
 )
 RULE_CENTRE = _weights(skill_coverage=0.5, commute_ratio=0.5, shift_fit=0.5)

@@ -1,9 +1,12 @@
 """``flask --app jobmatch train``: retrain the ranker from recorded outcomes."""
 
+import time
+
 import click
 from flask import Flask, current_app
 
 from jobmatch.errors import Conflict
+from jobmatch.matching.model import CANDIDATES
 
 METRICS = ("ndcg@10", "recall@10", "map")
 
@@ -13,6 +16,8 @@ def _print_table(title: str, results: dict) -> None:
     click.echo(f"  {'ranker':<14}{'group':<24}{'n':>6}" + "".join(f"{m:>11}" for m in METRICS))
     for name, result in results.items():
         for group, metrics in [("all", result["overall"])] + list(result["by_group"].items()):
+            if not metrics["residents"]:
+                continue
             cells = "".join(
                 f"{'-' if metrics[m] is None else format(metrics[m], '.4f'):>11}" for m in METRICS
             )
@@ -20,22 +25,32 @@ def _print_table(title: str, results: dict) -> None:
 
 
 @click.command("train")
-@click.option("--kind", type=click.Choice(["logistic", "boosting"]), default=None)
-def train_command(kind: str | None) -> None:
+@click.option("--kind", type=click.Choice(list(CANDIDATES)), default=None)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=None, help="BLAS/OpenMP threads (default 1)"
+)
+def train_command(kind: str | None, threads: int | None) -> None:
     """Retrain the ranker, write a new version with its card, print its evaluation."""
     from jobmatch.matching.retrain import train_and_register
 
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        click.echo(f"[{time.monotonic() - started:6.1f} s] {message}")
+
+    config = current_app.config
+    if threads:
+        config = {**config, "MATCHING_TRAIN_THREADS": threads}
+    click.echo(f"training with {config.get('MATCHING_TRAIN_THREADS', 1)} thread(s)")
     try:
-        card = train_and_register(current_app.config, kinds=(kind,) if kind else None)
+        card = train_and_register(config, kinds=(kind,) if kind else None, progress=progress)
     except Conflict as error:
         raise click.ClickException(error.message) from None
     click.echo(
-        f"{card['version']}: {card['model']['kind']}, {card['data']['applications']} outcomes"
+        f"\n{card['version']}: {card['model']['kind']}, {card['data']['applications']} outcomes"
     )
-    for protocol, results in card["metrics"]["cross_validation"].items():
-        _print_table(f"cross-validation by resident ({protocol})", results)
-    if card["metrics"]["held_out"]:
-        _print_table("held-out residents (all_posts)", card["metrics"]["held_out"])
+    for name, results in card["metrics"]["held_out"].items():
+        _print_table(name, results)
     click.echo("\npriority exposure in top-10 candidates (eligible / before / after):")
     for group, shares in card["exposure"]["by_group"].items():
         click.echo(
@@ -43,6 +58,7 @@ def train_command(kind: str | None) -> None:
             f"{shares['top10_share_before']}  {shares['top10_share_after']}"
         )
     click.echo(f"\n{card['status']}: {card['promotion']['reason']}")
+    click.echo(f"done in {time.monotonic() - started:.1f} s")
 
 
 def register(app: Flask) -> None:

@@ -58,12 +58,14 @@ def eligible(
     today: date,
     distance: np.ndarray | None = None,
     post_side: bool = True,
+    on_keys=None,
 ) -> np.ndarray:
     """Boolean mask over the broadcast pairs; ``post_side=False`` skips the open/opening/expiry
-    test, for scoring historical applications against posts filled or closed since."""
+    test, for scoring historical applications against posts filled or closed since, and
+    ``on_keys`` (yyyymmdd, broadcast) judges age on each example's own day instead of today."""
     if distance is None:
         distance = commute_km(residents, posts, ri, pi)
-    age = age_on(residents, ri, day_key(today))
+    age = age_on(residents, ri, day_key(today) if on_keys is None else on_keys)
     ok = residents.alive[ri] & (age >= posts.min_age[pi]) & (age <= posts.max_age[pi])
     ok = ok & (residents.education[ri] >= posts.min_education[pi])
     if post_side:

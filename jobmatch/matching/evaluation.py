@@ -77,3 +77,37 @@ def evaluate(
         none = np.array([not m for m in member], dtype=bool)
         result["by_group"]["none"] = _summary(ndcg, recall, ap, none)
     return result
+
+
+def per_query_ndcg(query: np.ndarray, score: np.ndarray, relevance: np.ndarray, seed: int = 0):
+    """NDCG@10 of each query in order of query id (NaN where nothing is relevant)."""
+    _, ndcg, _, _ = _per_query(
+        np.asarray(query, dtype=np.float64), np.asarray(score), np.asarray(relevance), seed
+    )
+    return ndcg
+
+
+BOOTSTRAP_ROUNDS = 2000
+
+
+def bootstrap_interval(values: np.ndarray, seed: int = 0, level: float = 0.95) -> dict:
+    """Mean over queries with a percentile bootstrap interval (queries resampled)."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return {"mean": None, "low": None, "high": None, "queries": 0}
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), size=(BOOTSTRAP_ROUNDS, len(values)))].mean(1)
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return {
+        "mean": round(float(values.mean()), 4),
+        "low": round(float(low), 4),
+        "high": round(float(high), 4),
+        "queries": int(len(values)),
+    }
+
+
+def paired_difference(a: np.ndarray, b: np.ndarray, seed: int = 0) -> dict:
+    """Mean of a - b over the same queries, with its paired bootstrap 95% interval."""
+    return bootstrap_interval(np.asarray(a) - np.asarray(b), seed)

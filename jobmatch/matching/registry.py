@@ -1,13 +1,15 @@
 """The model store under JOBMATCH_MODEL_DIR, and the model a process serves.
 
-Each version is ``ranker-vNNNN.joblib`` (the pipeline and its explainer) beside
+Each version is ``ranker-vNNNN.joblib`` (the pipeline and its calibration) beside
 ``ranker-vNNNN.json`` (the model card, with the artifact's sha256 and the library versions it
 was trained with) and ``ranker-vNNNN.md`` (the card for people). ``CURRENT`` names the version
-being served; it is replaced atomically. A process loads the current version once, and looks
-at CURRENT at most once a second (MATCHING_MODEL_CHECK_SECONDS) so that a promotion by any
-worker reaches every worker within seconds, without a restart. An artifact is trusted only if
-its card is readable, its sha256 matches, its feature list is ours and scikit-learn (major and
-minor) and numpy (major) are the versions it was trained with; otherwise the rules ranker
+being served; it is replaced atomically. A process loads the current version once, and
+looks at CURRENT, and at the files of the version it names, at most once a second
+(MATCHING_MODEL_CHECK_SECONDS), so that a promotion by any worker, or an artifact replaced in
+place, reaches every worker within seconds, without a restart, and is verified again. An
+artifact is trusted only if the pointer and its card are readable, its sha256 matches, its
+feature list is ours and scikit-learn (major and minor) and numpy (major) are the versions it
+was trained with; otherwise the rules ranker
 serves, with a logged warning, and the process keeps running.
 """
 
@@ -83,18 +85,41 @@ class ModelStore:
         return sorted((n for n in names if VERSION_PATTERN.match(n)), key=lambda n: int(n[8:]))
 
     def current_version(self) -> str | None:
+        """The version CURRENT names; None when there is none. Raises UntrustedModel when the
+        pointer cannot be read or names nothing a version could be (appended bytes, say)."""
         try:
-            name = (self.directory / POINTER).read_text().strip()
+            raw = (self.directory / POINTER).read_bytes()
         except FileNotFoundError:
             return None
-        return name or None
-
-    def pointer_stamp(self) -> tuple:
+        except OSError as error:
+            raise UntrustedModel(f"{POINTER} cannot be read: {error}") from None
         try:
-            stat = (self.directory / POINTER).stat()
-        except FileNotFoundError:
-            return (None,)
-        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            name = raw.decode("ascii").strip()
+        except UnicodeDecodeError:
+            raise UntrustedModel(f"{POINTER} is not a version name (unreadable bytes)") from None
+        if not name:
+            return None
+        if not VERSION_PATTERN.match(name):
+            raise UntrustedModel(f"{POINTER} names {name[:40]!r}, not a model version")
+        return name
+
+    def stamp(self) -> tuple:
+        """What changes when the pointer, or the files of the version it names, change."""
+
+        def of(path: Path):
+            try:
+                stat = path.stat()
+            except OSError:
+                return None
+            return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+        pointer = self.directory / POINTER
+        try:
+            version = self.current_version()
+        except UntrustedModel:
+            version = None
+        files = (self.path(version, "joblib"), self.path(version, "json")) if version else ()
+        return (of(pointer), *(of(f) for f in files))
 
     @contextmanager
     def locked(self):
@@ -136,9 +161,12 @@ class ModelStore:
 
     def read_card(self, version: str) -> dict:
         try:
-            return json.loads(self.path(version, "json").read_text())
+            card = json.loads(self.path(version, "json").read_text())
         except (OSError, ValueError) as error:
             raise UntrustedModel(f"model card of {version} cannot be read: {error}") from None
+        if not isinstance(card, dict):
+            raise UntrustedModel(f"model card of {version} is not a card")
+        return card
 
     def load(self, version: str) -> tuple[PipelineRanker, dict]:
         """Verify, then unpickle. Raises UntrustedModel with the reason when it must not."""
@@ -208,17 +236,29 @@ class ServedModel:
             return
         with self.lock:
             self._checked_at = now
-            stamp = self.store.pointer_stamp()
+            stamp = self.store.stamp()
             if stamp == self._stamp and not force:
                 return
             self._stamp = stamp
-            self._load(self.store.current_version())
+            try:
+                version = self.store.current_version()
+            except UntrustedModel as error:
+                self._refuse(None, str(error))
+                return
+            self._load(version)
+
+    def _refuse(self, version: str | None, problem: str) -> None:
+        self.loads += 1
+        self.ranker, self.version, self.card, self.problem = RulesRanker(), None, None, problem
+        logger.warning(
+            "matching: refusing model %s (%s); serving the rules ranker", version or "", problem
+        )
 
     def _load(self, version: str | None) -> None:
         self.loads += 1  # whatever follows, results ranked before are stale
         if version is None:
             self.ranker, self.version, self.card = RulesRanker(), None, None
-            self.problem = "no model has been trained yet"
+            self.problem = "no version is current (none trained, or none promoted yet)"
             logger.warning(
                 "matching: no current model in %s; serving the rules ranker", self.store.directory
             )
@@ -233,7 +273,7 @@ class ServedModel:
             logger.warning(
                 "matching: refusing model %s (%s); serving the rules ranker", version, error
             )
-        except Exception as error:  # a corrupt pickle can raise anything; the server must not fall
+        except Exception as error:  # noqa: BLE001  (a corrupt pickle can raise anything; we stay up)
             self.ranker, self.version, self.card = RulesRanker(), None, None
             self.problem = f"model {version} could not be loaded ({type(error).__name__})"
             logger.warning("matching: %s; serving the rules ranker", self.problem)

@@ -1,6 +1,5 @@
 """Matching endpoints: matches for a resident, candidates for a post, the model, allocation."""
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,6 +18,7 @@ from jobmatch.matching.schemas import (
     MatchOut,
     ModelOut,
     TrainIn,
+    candidate_schema,
 )
 
 blp = Blueprint(
@@ -27,14 +27,6 @@ blp = Blueprint(
     url_prefix="/api",
     description="Ranked posts for residents, ranked candidates for posts, the ranking model",
 )
-
-
-@blp.record_once
-def _start(state) -> None:
-    """Load the served model once, when the app is made (never lazily inside a request)."""
-    from jobmatch.matching import tracking  # noqa: F401  (registers the change listeners)
-
-    service.init_app(state.app)
 
 
 @blp.route("/residents/<int:resident_id>/matches")
@@ -54,7 +46,8 @@ class PostCandidates(MethodView):
     @blp.response(200, CandidateOut(many=True))
     def get(self, args, post_id):
         """Eligible residents for a post, best first, with reasons (staff or the owning firm)."""
-        return service.post_candidates(require_user(), post_id, args["limit"])
+        user = require_user()
+        return candidate_schema(user).dump(service.post_candidates(user, post_id, args["limit"]))
 
 
 @blp.route("/model")
@@ -72,8 +65,9 @@ class ModelTrain(MethodView):
     @blp.arguments(TrainIn, required=False)
     @blp.response(202, JobAccepted)
     def post(self, args):
-        """Queue a retrain from recorded outcomes; promoted only if no worse than current.
-        Read the job at /api/jobs/{job_id}: its result is the new model card (staff)."""
+        """Queue a retrain from recorded outcomes; promoted only if better than the rules and
+        the current version beyond noise. Read the job at /api/jobs/{job_id}: its result is
+        the new model card (staff)."""
         payload = {"kind": args["kind"]} if args.get("kind") else {}
         # One retrain at a time: asking again while one waits or runs answers that one.
         job = jobs.enqueue(
@@ -90,9 +84,9 @@ class Allocate(MethodView):
     def post(self, args):
         """Spread referrals over open posts, at most `multiple` x openings each (staff)."""
         return allocation.allocate(
+            require_user(),
             args.get("post_ids"),
             args.get("multiple"),
             args.get("include_employed", False),
             args.get("method", "auto"),
-            current_app.config,
         )

@@ -2,7 +2,10 @@
 
 from marshmallow import Schema, fields, validate
 
+from jobmatch.accounts.auth import is_staff
+from jobmatch.matching.model import CANDIDATES
 from jobmatch.matching.service import MAX_LIMIT
+from jobmatch.schemas import InputSchema
 
 
 class Phrases(fields.List):
@@ -15,7 +18,7 @@ class Phrases(fields.List):
         return None if value is None else list(value)
 
 
-class LimitArgs(Schema):
+class LimitArgs(InputSchema):
     limit = fields.Integer(
         load_default=20,
         validate=validate.Range(
@@ -40,11 +43,27 @@ class PostSummary(Schema):
     housing_provided = fields.Boolean()
 
 
+REASONS_DOC = {"description": "推荐理由: what raised the score (never a negative), strongest first"}
+CAUTIONS_DOC = {"description": "需要注意: what lowered the score, strongest first"}
+COMMUTE_DOC = {"description": "distance from home and an estimate of the commute"}
+
+
 class MatchOut(Schema):
     post_id = fields.Integer(required=True)
     rank = fields.Integer(required=True)
-    score = fields.Float(required=True, metadata={"description": "0..1, after the priority lift"})
-    reasons = Phrases(required=True)
+    score = fields.Float(
+        required=True,
+        metadata={
+            "description": "0..1: with a learned model, the calibrated chance that an "
+            "application here ends in a hire; the rules ranker's score when none is served"
+        },
+    )
+    reasons = Phrases(required=True, metadata=REASONS_DOC)
+    cautions = Phrases(required=True, metadata=CAUTIONS_DOC)
+    commute = fields.String(required=True, metadata=COMMUTE_DOC)
+    applied = fields.Boolean(
+        required=True, metadata={"description": "the resident has applied to this post already"}
+    )
     # A plain object, not a nested schema: the summary is built by the service with exactly
     # PostSummary's keys, and dumping 20 nested schemas per request cost more than ranking.
     post = fields.Dict(
@@ -53,27 +72,42 @@ class MatchOut(Schema):
     )
 
 
-class CandidateOut(Schema):
-    """What a firm sees; staff also get the model's own score and the priority lift."""
+class FirmCandidateOut(Schema):
+    """What a firm sees of a candidate for its own post: never the priority groups, the lift
+    or anything the bureau alone handles (the reasons are written for a firm, too)."""
 
     resident_id = fields.Integer(required=True)
     rank = fields.Integer(required=True)
     score = fields.Float(required=True, metadata={"description": "0..1"})
-    reasons = Phrases(required=True)
+    reasons = Phrases(required=True, metadata=REASONS_DOC)
+    cautions = Phrases(required=True, metadata=CAUTIONS_DOC)
+    commute = fields.String(required=True, metadata=COMMUTE_DOC)
     name = fields.String()
-    model_score = fields.Float(metadata={"description": "staff only: before the priority lift"})
-    priority_lift = fields.Float(metadata={"description": "staff only"})
 
 
-class TrainIn(Schema):
-    kind = fields.String(
-        load_default=None,
-        validate=validate.OneOf(["logistic", "boosting"]),
-        metadata={"description": "fit only this kind (default: both, keep the better)"},
+class CandidateOut(FirmCandidateOut):
+    """What staff see; a firm gets FirmCandidateOut's fields only."""
+
+    model_score = fields.Float(metadata={"description": "staff only: the model's score"})
+    priority_lift = fields.Float(
+        metadata={"description": "staff only: places the priority re-rank moved this candidate up"}
     )
 
 
-class AllocateIn(Schema):
+def candidate_schema(user) -> Schema:
+    """The view of a post's candidates that ``user`` may have."""
+    return CandidateOut(many=True) if is_staff(user) else FirmCandidateOut(many=True)
+
+
+class TrainIn(InputSchema):
+    kind = fields.String(
+        load_default=None,
+        validate=validate.OneOf(list(CANDIDATES)),
+        metadata={"description": "fit only this kind (default: every candidate, keep the best)"},
+    )
+
+
+class AllocateIn(InputSchema):
     post_ids = fields.List(fields.Integer(strict=True), load_default=None)
     multiple = fields.Integer(
         load_default=None, validate=validate.Range(min=1, max=10, error="multiple 应为 1 到 10。")

@@ -15,7 +15,9 @@ from datetime import date
 import numpy as np
 from flask import Flask, current_app
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, NotFound
 from jobmatch.matching.eligibility import commute_km, eligible
@@ -33,25 +35,23 @@ RESULTS_KEPT = 4096
 
 @dataclass
 class Match:
-    post_id: int
-    resident_id: int
-    rank: int
-    score: float
-    model_score: float
-    priority_lift: float
-    reasons: list[str]
-    post: dict = field(default_factory=dict)
+    """One ranked pair, whichever side asked: a resident's post or a post's candidate.
 
+    ``post`` (a summary) is filled on a resident's list, ``name`` on a post's list. What each
+    reader may see of it is decided by the schema that dumps it (schemas.py), not here."""
 
-@dataclass
-class Candidate:
     resident_id: int
     post_id: int
     rank: int
     score: float
     model_score: float
     priority_lift: float
-    reasons: list[str]
+    reasons: list[str]  # 推荐理由: what raised the score, never a negative
+    cautions: list[str] = field(default_factory=list)  # 需要注意: what lowered it
+    commute: str = ""  # distance and an estimate of the commute, always
+    applied: bool = False  # the resident has applied to this post already
+    crowded: bool = False  # the post has as many waiting applications as it takes (see below)
+    post: dict | None = None
     name: str = ""
 
 
@@ -64,6 +64,7 @@ class MatchingEngine:
             config["JOBMATCH_MODEL_DIR"], float(config.get("MATCHING_MODEL_CHECK_SECONDS", 1.0))
         )
         self.policy = PriorityPolicy.from_config(config)
+        self.multiple = int(config.get("MATCHING_ALLOCATION_MULTIPLE", 3))
         self.results: OrderedDict = OrderedDict()
         self.results_lock = threading.Lock()
 
@@ -77,7 +78,7 @@ class MatchingEngine:
     def remembered(self, key: tuple, compute):
         """A ranked list, computed once per data generation, model and day: the same post's
         candidates asked for again cost a dictionary look-up until anything they read changes."""
-        key = (*key, self.cache.generation, self.model.loads, date.today())
+        key = (*key, self.cache.generation, self.model.loads, clock.today())
         with self.results_lock:
             if key in self.results:
                 self.results.move_to_end(key)
@@ -165,108 +166,113 @@ def rank_posts_for_resident(resident_id: int, limit: int = 20) -> list[Match]:
     """The best eligible open posts for one resident, best first; NotFound if no such resident."""
     limit, matching = _check_limit(limit), engine()
     snapshot, ranker = matching.snapshot(), matching.ranker()
-    return matching.remembered(
-        ("posts", int(resident_id), limit),
-        lambda: _rank_posts(matching, snapshot, ranker, int(resident_id), limit),
-    )
-
-
-def _rank_posts(matching, snapshot, ranker, resident_id: int, limit: int) -> list[Match]:
-    today = date.today()
     r = snapshot.residents.index.get(int(resident_id))
     if r is None or not snapshot.residents.alive[r]:
         raise NotFound("未找到该居民。")
-    open_posts = np.flatnonzero(snapshot.posts.open_mask(today))
-    scored = score_eligible(snapshot, ranker, np.array([r]), open_posts, today)
-    final, lifts = matching.policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
-    best = top_k(final, snapshot.posts.ids[scored.pi], limit)
-    writer = ReasonWriter(snapshot.residents, snapshot.posts)
-    reasons = writer.explain(
-        scored.ri[best], scored.pi[best], scored.X[best],
-        ranker.contributions(scored.X[best]), scored.distance[best],
-    )  # fmt: skip
-    return [
-        Match(
-            post_id=int(snapshot.posts.ids[scored.pi[i]]),
-            resident_id=int(resident_id),
-            rank=rank,
-            score=round(float(final[i]), 6),
-            model_score=round(float(scored.model_score[i]), 6),
-            priority_lift=float(lifts[i]),
-            reasons=why,
-            post=post_summary(snapshot, scored.pi[i]),
-        )
-        for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
-    ]
-
-
-def rank_residents_for_post(
-    post_id: int, limit: int = 20, for_firm: bool = False
-) -> list[Candidate]:
-    """The best eligible residents for one post, best first (none if the post is not open)."""
-    limit, matching = _check_limit(limit), engine()
-    snapshot, ranker = matching.snapshot(), matching.ranker()
     return matching.remembered(
-        ("residents", int(post_id), limit, for_firm),
-        lambda: _rank_residents(matching, snapshot, ranker, int(post_id), limit, for_firm),
+        ("posts", int(resident_id), limit),
+        lambda: _rank(matching, snapshot, ranker, np.array([r]), None, limit, for_firm=False),
     )
 
 
-def _rank_residents(matching, snapshot, ranker, post_id, limit, for_firm) -> list[Candidate]:
-    today = date.today()
+def rank_residents_for_post(post_id: int, limit: int = 20, for_firm: bool = False) -> list[Match]:
+    """The best eligible residents for one post, best first (none if the post is not open)."""
+    limit, matching = _check_limit(limit), engine()
+    snapshot, ranker = matching.snapshot(), matching.ranker()
     p = snapshot.posts.index.get(int(post_id))
     if p is None:
         raise NotFound("未找到该岗位。")
-    if not snapshot.posts.open_mask(today)[p]:
+    return matching.remembered(
+        ("residents", int(post_id), limit, for_firm),
+        lambda: _rank(matching, snapshot, ranker, None, np.array([p]), limit, for_firm=for_firm),
+    )
+
+
+def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> list[Match]:
+    """The one ranking core: one resident against every open post (``pi`` None) or every
+    resident against one post (``ri`` None); eligible pairs, scored, ordered, cut, explained.
+
+    A post's candidates: model order, then the priority re-rank (rerank.py), which moves a
+    candidate up by at most ``places``, so the model's best ``limit + places`` are enough.
+    A resident's posts: model order, except that a crowded post (waiting applications at least
+    MATCHING_ALLOCATION_MULTIPLE x its openings left) goes after every post that still has
+    room, so that a post with few openings left is not pushed to everyone; posts already
+    applied to are kept, and marked."""
+    today = clock.today()
+    residents, posts = snapshot.residents, snapshot.posts
+    for_resident = pi is None
+    open_posts = posts.open_mask(today)
+    if pi is None:
+        pi = np.flatnonzero(open_posts)
+    elif not open_posts[pi].all():
         return []
-    everyone = np.arange(len(snapshot.residents))
-    scored = score_eligible(snapshot, ranker, everyone, np.array([p]), today)
-    final, lifts = matching.policy.apply(scored.model_score, snapshot.residents.groups[scored.ri])
-    best = top_k(final, snapshot.residents.ids[scored.ri], limit)
-    writer = ReasonWriter(snapshot.residents, snapshot.posts, for_firm=for_firm)
-    reasons = writer.explain(
+    if ri is None:
+        ri = np.arange(len(residents))
+    scored = score_eligible(snapshot, ranker, ri, pi, today)
+    score = scored.model_score
+    moved = np.zeros(len(score), dtype=np.int64)
+    crowded = posts.pending[scored.pi] >= matching.multiple * posts.openings_left[scored.pi]
+    if for_resident:
+        # Crowded posts sort after the rest: a score below any real one, order kept among them.
+        key = np.where(crowded, score - 2.0, score)
+        best = top_k(key, posts.ids[scored.pi], limit)
+    else:
+        ranked = top_k(score, residents.ids[scored.ri], limit + matching.policy.places)
+        order, lifted = matching.policy.reorder(residents.groups[scored.ri[ranked]])
+        moved[ranked] = lifted
+        best = ranked[order][:limit]
+    writer = ReasonWriter(residents, posts, for_firm=for_firm)
+    explained = writer.explain(
         scored.ri[best], scored.pi[best], scored.X[best],
         ranker.contributions(scored.X[best]), scored.distance[best],
     )  # fmt: skip
-    return [
-        Candidate(
-            resident_id=int(snapshot.residents.ids[scored.ri[i]]),
-            post_id=int(post_id),
-            rank=rank,
-            score=round(float(final[i]), 6),
-            model_score=round(float(scored.model_score[i]), 6),
-            priority_lift=float(lifts[i]),
-            reasons=why,
-            name=snapshot.residents.names[scored.ri[i]],
+    applied = residents.applied[int(ri[0])] if for_resident else frozenset()
+    matches = []
+    for rank, (i, (reasons, cautions, commute)) in enumerate(zip(best, explained, strict=True), 1):
+        post_id = int(posts.ids[scored.pi[i]])
+        if for_resident and crowded[i]:
+            cautions = [*cautions, "已有较多人申请，名额紧张"]
+        matches.append(
+            Match(
+                resident_id=int(residents.ids[scored.ri[i]]),
+                post_id=post_id,
+                rank=rank,
+                score=round(float(score[i]), 6),
+                model_score=round(float(score[i]), 6),
+                priority_lift=float(moved[i]),
+                reasons=reasons,
+                cautions=cautions,
+                commute=commute,
+                applied=post_id in applied,
+                crowded=bool(crowded[i]),
+                post=post_summary(snapshot, scored.pi[i]) if for_resident else None,
+                name="" if for_resident else residents.names[scored.ri[i]],
+            )
         )
-        for rank, (i, why) in enumerate(zip(best, reasons, strict=True), start=1)
-    ]
+    return matches
 
 
 # Access-checked wrappers for the routes.
 
 
 def resident_matches(user: User, resident_id: int, limit: int) -> list[Match]:
-    if not (is_staff(user) or (user.role == "resident" and user.resident_id == resident_id)):
+    if not (is_staff(user) or (user.role == Role.RESIDENT and user.resident_id == resident_id)):
         raise Forbidden("只能查看本人的推荐岗位。")
     return rank_posts_for_resident(resident_id, limit)
 
 
-FIRM_FIELDS = ("resident_id", "rank", "score", "reasons", "name")
-
-
-def post_candidates(user: User, post_id: int, limit: int) -> list[Candidate] | list[dict]:
-    """Staff see the score's parts; a firm sees its own posts' candidates, nothing sensitive."""
+def post_candidates(user: User, post_id: int, limit: int) -> list[Match]:
+    """Staff, or the firm that owns the post (whose reasons speak of the resident only). What
+    a firm may see of each candidate is FirmCandidateOut's fields (schemas.candidate_schema)."""
     if is_staff(user):
         return rank_residents_for_post(post_id, limit)
-    if user.role != "firm":
+    if user.role != Role.FIRM:
         raise Forbidden("只有人社局工作人员或发布该岗位的企业可以查看候选人。")
     snapshot = engine().snapshot()
     p = snapshot.posts.index.get(int(post_id))
     if p is None or int(snapshot.posts.firm_ids[p]) != user.firm_id:
         raise NotFound("未找到该岗位。")
-    candidates = rank_residents_for_post(post_id, limit, for_firm=True)
-    return [{name: getattr(c, name) for name in FIRM_FIELDS} for c in candidates]
+    return rank_residents_for_post(post_id, limit, for_firm=True)
 
 
 def served_model_card() -> dict:
@@ -287,7 +293,7 @@ def score_all_pairs(chunk_size: int = 4096):
     snapshot, ranker = matching.snapshot(), matching.ranker()
     residents, posts = snapshot.residents, snapshot.posts
     every_post = np.arange(len(posts))
-    today_key = day_key(date.today())
+    today_key = day_key(clock.today())
     for start in range(0, len(residents), chunk_size):
         rows = np.arange(start, min(start + chunk_size, len(residents)))
         X = pair_features(residents, posts, rows[:, None], every_post[None, :], today_key)

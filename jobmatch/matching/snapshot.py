@@ -18,16 +18,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from jobmatch import clock
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
-from jobmatch.matching.features import smoothed_rate
+from jobmatch.matching.features import DECIDED, OutcomeLog
 from jobmatch.matching.models import MatchingChange
 from jobmatch.matching.tables import (
     PostRecord,
@@ -35,9 +37,12 @@ from jobmatch.matching.tables import (
     ResidentRecord,
     ResidentTable,
     Vocabulary,
+    day_key,
 )
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
 GAP_SECONDS = 300
@@ -95,7 +100,8 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
             Resident.id, Resident.name, Resident.birth_date, Resident.education,
             Resident.community_id, Resident.grid_id, Resident.desired_wage,
             Resident.shift_preference,
-            Resident.max_commute_km, Resident.employment_status,
+            Resident.max_commute_km, Resident.employment_status, Resident.has_transport,
+            Resident.night_shift_ok, Resident.caregiver,
         ),
         Resident.id,
         ids,
@@ -118,21 +124,22 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
     training = (
         select(Enrollment.resident_id, Cohort.program_code, Enrollment.passed)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.status == "completed")
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED)
     )
     for rid, program, passed in _by_resident(session, training, Enrollment.resident_id, ids):
         completed[rid].add(program)
         if passed:
             certified[rid].add(program)
-    counts = select(
+    applied, posts_applied = {}, defaultdict(set)
+    for rid, pid, status in _by_resident(
+        session,
+        select(Application.resident_id, Application.post_id, Application.status),
         Application.resident_id,
-        func.count(),
-        func.sum(case((Application.status == "hired", 1), else_=0)),
-    ).group_by(Application.resident_id)
-    applied = {
-        rid: (n, hires or 0)
-        for rid, n, hires in _by_resident(session, counts, Application.resident_id, ids)
-    }
+        ids,
+    ):
+        n, hires = applied.get(rid, (0, 0))
+        applied[rid] = (n + 1, hires + (status == ApplicationStatus.HIRED))
+        posts_applied[rid].add(pid)
     records = []
     for p in people:
         place = grids.get(p.grid_id) or communities.get(p.community_id) or (None, None)
@@ -146,23 +153,24 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
                 completed_programs=frozenset(completed[p.id]),
                 certificates=frozenset(certified[p.id]),
                 groups=frozenset(groups[p.id]), applications=n, hires=int(hires),
+                has_transport=p.has_transport, night_shift_ok=p.night_shift_ok,
+                caregiver=p.caregiver, applied_posts=frozenset(posts_applied[p.id]),
             )
         )  # fmt: skip
     return records
 
 
-def firm_hire_rates(session: Session) -> dict[int, float]:
-    decided = Application.status.in_(("hired", "rejected", "withdrawn"))
+def outcome_log(session: Session) -> OutcomeLog:
+    """Every decided application by firm and day: the firms' records as of any day."""
     rows = session.execute(
-        select(
-            Post.firm_id,
-            func.sum(case((Application.status == "hired", 1), else_=0)),
-            func.sum(case((decided, 1), else_=0)),
-        )
+        select(Post.firm_id, Application.created_at, Application.status)
         .join(Post, Post.id == Application.post_id)
-        .group_by(Post.firm_id)
+        .where(Application.status.in_(DECIDED))
     ).all()
-    return {firm: float(smoothed_rate(hires or 0, n or 0)) for firm, hires, n in rows}
+    return OutcomeLog(
+        [r[0] for r in rows], [day_key(r[1].date()) if r[1] else 0 for r in rows],
+        [r[2] for r in rows],
+    )  # fmt: skip
 
 
 def load_posts(session: Session) -> list[PostRecord]:
@@ -174,7 +182,15 @@ def load_posts(session: Session) -> list[PostRecord]:
         select(post_certificates.c.post_id, post_certificates.c.program_code)
     ):
         certificates[pid].append(code)
-    rates = firm_hire_rates(session)
+    # The firm's record as of today, by the same function training uses for each past day.
+    log, today = outcome_log(session), day_key(clock.today())
+    waiting = dict(
+        session.execute(
+            select(Application.post_id, func.count())
+            .where(Application.status.in_((ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEW)))
+            .group_by(Application.post_id)
+        ).all()
+    )
     records = []
     for post, firm_name, lat, lon in session.execute(statement.order_by(Post.id)):
         records.append(
@@ -187,7 +203,14 @@ def load_posts(session: Session) -> list[PostRecord]:
                 status=post.status, expires_on=post.expires_on, lat=lat, lon=lon,
                 firm_name=firm_name, required_skills=tuple(sorted(required[post.id])),
                 required_certificates=tuple(sorted(certificates[post.id])),
-                firm_hire_rate=rates.get(post.firm_id, smoothed_rate(0, 0)),
+                firm_rate_lift=float(log.rate_lift([post.firm_id], [today])[0]),
+                opened_on=post.created_at.date() if post.created_at else None,
+                closed_on=(
+                    post.updated_at.date()
+                    if post.status != PostStatus.OPEN and post.updated_at
+                    else None
+                ),
+                pending=int(waiting.get(post.id, 0)),
             )
         )  # fmt: skip
     return records
@@ -247,7 +270,7 @@ class SnapshotCache:
             if (
                 snapshot is None
                 or now - snapshot.loaded_at > self.max_age
-                or snapshot.day != date.today()
+                or snapshot.day != clock.today()
             ):
                 with Session(db.engine) as session:
                     self._full_load(session)
@@ -293,7 +316,7 @@ class SnapshotCache:
             vocabulary = load_vocabulary(session)
             residents = ResidentTable(load_residents(session), vocabulary)
             posts = PostTable(load_posts(session), vocabulary)
-        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), date.today())
+        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), clock.today())
         self.last_id, self.gaps = last, {}
         self.full_loads += 1
         self.generation += 1

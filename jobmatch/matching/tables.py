@@ -12,10 +12,12 @@ from datetime import date
 import numpy as np
 
 from jobmatch.education import EDUCATION_RANK
+from jobmatch.posts.enums import Category, PostStatus, Shift
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import PRIORITY_GROUPS
 
-SHIFT_CODES = {"day": 0, "night": 1, "rotating": 2}
-PREFERENCE_CODES = {"any": 0, "day": 1, "night": 2}
+SHIFT_CODES = {Shift.DAY: 0, Shift.NIGHT: 1, Shift.ROTATING: 2}
+PREFERENCE_CODES = {ShiftPreference.ANY: 0, ShiftPreference.DAY: 1, ShiftPreference.NIGHT: 2}
 NO_MAX_AGE = 999
 NO_EXPIRY = 99_991_231
 
@@ -34,15 +36,20 @@ class ResidentRecord:
     lat: float | None = None
     lon: float | None = None
     desired_wage: int | None = None
-    shift_preference: str = "any"
+    shift_preference: str = ShiftPreference.ANY
     max_commute_km: float | None = None
-    employment_status: str = "unemployed"
+    employment_status: str = EmploymentStatus.UNEMPLOYED
     skills: frozenset[str] = frozenset()
     completed_programs: frozenset[str] = frozenset()  # completed enrollments, passed or not
     certificates: frozenset[str] = frozenset()  # completed and passed: the program's certificate
     groups: frozenset[str] = frozenset()
     applications: int = 0
     hires: int = 0
+    # Optional facts given with consent; None is "not said".
+    has_transport: bool | None = None
+    night_shift_ok: bool | None = None
+    caregiver: bool | None = None
+    applied_posts: frozenset[int] = frozenset()  # posts applied to (any status)
 
 
 @dataclass
@@ -50,26 +57,29 @@ class PostRecord:
     id: int
     firm_id: int
     title: str
-    category: str = "general"
+    category: str = Category.GENERAL
     occupation_code: str | None = None
     openings: int = 1
     filled: int = 0
     wage_min: int = 3000
     wage_max: int = 4000
-    shift: str = "day"
+    shift: str = Shift.DAY
     min_education: str | None = None
     min_age: int = 16
     max_age: int | None = None
     meals_provided: bool = False
     housing_provided: bool = False
-    status: str = "open"
+    status: str = PostStatus.OPEN
     expires_on: date | None = None
     lat: float | None = None
     lon: float | None = None
     firm_name: str = ""
     required_skills: tuple[str, ...] = ()
     required_certificates: tuple[str, ...] = ()
-    firm_hire_rate: float = 0.2
+    firm_rate_lift: float = 0.0  # the firm's smoothed hire rate over the county's (features.py)
+    opened_on: date | None = None  # first day on offer (the day it was posted)
+    closed_on: date | None = None  # last day on offer, when closed or paused since
+    pending: int = 0  # applications still waiting for a decision
 
 
 @dataclass
@@ -113,6 +123,11 @@ def occupation_relevance(post_code: str | None, other: str | None) -> float:
     return 0.0
 
 
+def _tristate(values) -> np.ndarray:
+    """1 yes, 0 no, -1 not said."""
+    return np.array([-1 if v is None else int(bool(v)) for v in values], dtype=np.int8)
+
+
 def _coordinate(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
@@ -122,12 +137,14 @@ class ResidentTable:
 
     COLUMNS = ("ids", "birth_key", "education", "lat", "lon", "desired_wage", "preference")
     COLUMNS += ("max_commute", "unemployed", "applications", "hires", "alive")
+    COLUMNS += ("transport", "night_ok", "caregiver")
     MATRICES = ("skills", "completed", "certificates", "groups")
 
     def __init__(self, records: list[ResidentRecord], vocabulary: Vocabulary):
         self.vocabulary = vocabulary
         self._assign(self._columns(records))
         self.names = [r.name for r in records]
+        self.applied = [r.applied_posts for r in records]
         self.index = {int(rid): row for row, rid in enumerate(self.ids)}
         self._index_places()
 
@@ -150,10 +167,15 @@ class ResidentTable:
                 [PREFERENCE_CODES[r.shift_preference] for r in records], dtype=np.int8
             ),
             "max_commute": np.array([_coordinate(r.max_commute_km) for r in records]),
-            "unemployed": np.array([r.employment_status == "unemployed" for r in records]),
+            "unemployed": np.array(
+                [r.employment_status == EmploymentStatus.UNEMPLOYED for r in records]
+            ),
             "applications": np.array([r.applications for r in records], dtype=np.float64),
             "hires": np.array([r.hires for r in records], dtype=np.float64),
             "alive": np.ones(len(records), dtype=bool),
+            "transport": _tristate([r.has_transport for r in records]),
+            "night_ok": _tristate([r.night_shift_ok for r in records]),
+            "caregiver": _tristate([r.caregiver for r in records]),
             "skills": v.skill_matrix([r.skills for r in records]),
             "completed": v.program_matrix([r.completed_programs for r in records]),
             "certificates": v.program_matrix([r.certificates for r in records]),
@@ -185,12 +207,14 @@ class ResidentTable:
                 getattr(self, name)[rows] = values
             for row, record in zip(rows, known, strict=True):
                 self.names[row] = record.name
+                self.applied[row] = record.applied_posts
         if new:
             appended = self._columns(new)
             start = len(self.ids)
             for name in self.COLUMNS + self.MATRICES:
                 setattr(self, name, np.concatenate([getattr(self, name), appended[name]]))
             self.names.extend(r.name for r in new)
+            self.applied.extend(r.applied_posts for r in new)
             self.index.update({r.id: start + i for i, r in enumerate(new)})
         self._index_places()
 
@@ -211,7 +235,7 @@ class PostTable:
         self.ids = np.array([p.id for p in records], dtype=np.int64)
         self.index = {int(pid): row for row, pid in enumerate(self.ids)}
         self.firm_ids = np.array([p.firm_id for p in records], dtype=np.int64)
-        self.status_open = np.array([p.status == "open" for p in records], dtype=bool)
+        self.status_open = np.array([p.status == PostStatus.OPEN for p in records], dtype=bool)
         self.openings_left = np.array([p.openings - p.filled for p in records], dtype=np.int64)
         self.expires_key = np.array(
             [NO_EXPIRY if p.expires_on is None else day_key(p.expires_on) for p in records],
@@ -230,11 +254,19 @@ class PostTable:
         self.wage_min = np.array([p.wage_min for p in records], dtype=np.float64)
         self.wage_max = np.array([p.wage_max for p in records], dtype=np.float64)
         self.shift = np.array([SHIFT_CODES[p.shift] for p in records], dtype=np.int8)
-        self.skilled = np.array([p.category == "skilled" for p in records], dtype=np.float64)
+        self.skilled = np.array([p.category == Category.SKILLED for p in records], dtype=np.float64)
         self.perks = np.array(
             [int(p.meals_provided) + int(p.housing_provided) for p in records], dtype=np.float64
         )
-        self.firm_hire_rate = np.array([p.firm_hire_rate for p in records], dtype=np.float64)
+        self.firm_rate_lift = np.array([p.firm_rate_lift for p in records], dtype=np.float64)
+        self.opened_key = np.array(
+            [0 if p.opened_on is None else day_key(p.opened_on) for p in records], dtype=np.int64
+        )
+        self.closed_key = np.array(
+            [NO_EXPIRY if p.closed_on is None else day_key(p.closed_on) for p in records],
+            dtype=np.int64,
+        )
+        self.pending = np.array([p.pending for p in records], dtype=np.int64)
         self.required_skills = v.skill_matrix([p.required_skills for p in records])
         self.required_count = self.required_skills.sum(axis=1).astype(np.float64)
         self.certificates = v.program_matrix([p.required_certificates for p in records])
@@ -261,6 +293,16 @@ class PostTable:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def open_on(self, pi, on_keys) -> np.ndarray:
+        """Whether posts ``pi`` were on offer on days ``on_keys`` (yyyymmdd, broadcast): posted
+        by then, not yet expired, closed or paused. For training examples of past days."""
+        on_keys = np.asarray(on_keys)
+        return (
+            (self.opened_key[pi] <= on_keys)
+            & (on_keys <= self.expires_key[pi])
+            & (on_keys <= self.closed_key[pi])
+        )
 
     def open_mask(self, today: date) -> np.ndarray:
         """Open, with an opening left, not expired: the post-side half of eligibility."""

@@ -5,6 +5,7 @@ Every flush through a SQLAlchemy session, and every bulk insert, update or delet
 id, every resident, the posts, or everything). Readers (snapshot.py) refresh exactly that. A
 rollback removes the rows with the change. Writes on a raw connection that bypass the session
 are not seen until the next full reload (hourly, see snapshot.py); the project makes none.
+Nothing listens until ``install()`` runs (from ``matching.init_app``): importing changes nothing.
 """
 
 from itertools import chain
@@ -70,7 +71,14 @@ def _write(session: Session, changes: set[tuple[str, int | None]]) -> None:
     session.connection().execute(insert(MatchingChange.__table__), rows)
 
 
-@event.listens_for(Session, "after_flush")
+def install() -> None:
+    """Listen to every session's flushes and bulk statements; called once by
+    ``matching.init_app`` (idempotent: a second app adds no second listener)."""
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _bulk_statement)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def _after_flush(session: Session, flush_context) -> None:
     changes: set[tuple[str, int | None]] = set()
     for obj in chain(session.new, session.deleted):
@@ -81,7 +89,6 @@ def _after_flush(session: Session, flush_context) -> None:
     _write(session, changes)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return

@@ -3,12 +3,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jobmatch.database import Timestamps, UtcDateTime
+from jobmatch.accounts.enums import Role
+from jobmatch.database import Timestamps, UtcDateTime, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
 
 # A notice goes to one user, or to every user of a role (the bureau's shared staff inbox).
-RECIPIENT_ROLES = ("staff",)
+RECIPIENT_ROLES = (Role.STAFF.value,)
 NOTIFICATION_KINDS = (
     "application_new",  # to a firm's users: someone applied or was referred to their post
     "application_status",  # to a resident: their application moved
@@ -23,10 +23,10 @@ class Notification(Timestamps, db.Model):
     __table_args__ = (
         CheckConstraint("(user_id IS NULL) <> (recipient_role IS NULL)", name="one_recipient"),
         CheckConstraint(
-            f"recipient_role IS NULL OR {_in('recipient_role', RECIPIENT_ROLES)}",
+            f"recipient_role IS NULL OR {one_of('recipient_role', RECIPIENT_ROLES)}",
             name="recipient_role",
         ),
-        CheckConstraint(_in("kind", NOTIFICATION_KINDS), name="kind"),
+        CheckConstraint(one_of("kind", NOTIFICATION_KINDS), name="kind"),
         Index("ix_notifications_user_read", "user_id", "read_at"),
         Index("ix_notifications_role_read", "recipient_role", "read_at"),
     )

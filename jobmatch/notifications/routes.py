@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.api_docs import secured
+from jobmatch.applications import hiring
 from jobmatch.notifications import service
 from jobmatch.notifications.schemas import (
     NotificationOut,
@@ -55,5 +56,5 @@ class UnfilledCheck(MethodView):
     @blp.response(200, UnfilledCheckOut)
     def post(self, args):
         """Tell staff now of open posts with openings left and nobody in the pipeline."""
-        flagged = service.notify_unfilled_posts(min_age_days=args.get("min_age_days", 7))
+        flagged = hiring.notify_unfilled_posts(min_age_days=args.get("min_age_days", 7))
         return {"flagged_post_ids": flagged}

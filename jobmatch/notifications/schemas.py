@@ -1,13 +1,9 @@
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from jobmatch.schemas import InputSchema
+from jobmatch.schemas import InputSchema, QueryInput
 
 
-class NotificationQuery(InputSchema):
-    class Meta:
-        # Paging parameters share the query string; they are read by the paginator.
-        unknown = EXCLUDE
-
+class NotificationQuery(QueryInput):
     unread = fields.Boolean(metadata={"description": "true: only unread; false: only read"})
 
 

@@ -11,11 +11,12 @@ import numpy as np
 from sqlalchemy import and_, case, func, or_, select
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
-from jobmatch.orders.models import Delivery, MaterialIssue, Order
-from jobmatch.orders.schemas import CENT, MAX_ID
+from jobmatch.orders.models import CENT, Delivery, MaterialIssue, Order
 from jobmatch.orders.service import get_order, require_staff
 from jobmatch.residents.models import Resident
 
@@ -38,10 +39,7 @@ def order_earnings(actor: User, order_id: int, page: int, page_size: int) -> tup
     """Per resident who delivered to the order: pieces and pay, with materials issued."""
     order = get_order(actor, order_id)
     in_order = Delivery.order_id == order.id
-    total = db.session.scalar(
-        select(func.count(func.distinct(Delivery.resident_id))).where(in_order)
-    )
-    rows = db.session.execute(
+    rows, total = paginate(
         select(
             Delivery.resident_id,
             Resident.name,
@@ -51,10 +49,10 @@ def order_earnings(actor: User, order_id: int, page: int, page_size: int) -> tup
         .join(Resident, Resident.id == Delivery.resident_id)
         .where(in_order)
         .group_by(Delivery.resident_id, Resident.name)
-        .order_by(Delivery.resident_id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
+        .order_by(Delivery.resident_id),
+        page,
+        page_size,
+    )
     issued = dict(
         db.session.execute(
             select(MaterialIssue.resident_id, func.sum(MaterialIssue.pieces))
@@ -105,7 +103,7 @@ def ledger_lines(conditions: list) -> list[tuple[int, Order, int, int]]:
 
 def resident_earnings(actor: User, resident_id: int, start: date | None, end: date | None) -> dict:
     """One resident's pay per order over a period (all time when open-ended)."""
-    if not (is_staff(actor) or (actor.role == "resident" and actor.resident_id == resident_id)):
+    if not (is_staff(actor) or (actor.role == Role.RESIDENT and actor.resident_id == resident_id)):
         raise Forbidden("只能查看自己的计件收入。")
     if resident_id > MAX_ID or db.session.get(Resident, resident_id) is None:
         raise NotFound("居民不存在。")

@@ -4,9 +4,14 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobmatch.database import Timestamps
+from jobmatch import clock
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.orders.enums import ReviewVerdict
+
+# Money is kept in yuan with two places (分), as the Numeric columns below store it.
+CENT = Decimal("0.01")
 
 
 class Order(Timestamps, db.Model):
@@ -62,7 +67,7 @@ class Order(Timestamps, db.Model):
 
     @property
     def progress(self) -> dict:
-        return self.progress_on(date.today())
+        return self.progress_on(clock.today())
 
 
 class Delivery(Timestamps, db.Model):
@@ -102,7 +107,7 @@ class Delivery(Timestamps, db.Model):
     order: Mapped[Order] = relationship()
 
 
-REVIEW_VERDICTS = ("confirmed", "disputed")
+REVIEW_VERDICTS = ReviewVerdict.values()
 
 
 class DeliveryReview(Timestamps, db.Model):
@@ -114,7 +119,7 @@ class DeliveryReview(Timestamps, db.Model):
 
     __tablename__ = "delivery_reviews"
     __table_args__ = (
-        CheckConstraint("verdict IN ('confirmed', 'disputed')", name="verdict"),
+        CheckConstraint(one_of("verdict", REVIEW_VERDICTS), name="verdict"),
         CheckConstraint(
             "verdict = 'confirmed' OR (accepted IS NOT NULL AND reason IS NOT NULL)",
             name="dispute_says_why",

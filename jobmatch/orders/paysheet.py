@@ -6,13 +6,13 @@ The xlsx has the columns a bureau files: 序号, 姓名, 身份证号码 (masked
 
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, Invalid
 from jobmatch.extensions import db
@@ -20,6 +20,7 @@ from jobmatch.firms.models import Firm
 from jobmatch.orders.earnings import check_period, ledger_lines, period_conditions
 from jobmatch.orders.models import Order
 from jobmatch.residents.models import Resident
+from jobmatch.spreadsheets import write_row
 from jobmatch.validators import mask_id_number
 
 HEADERS = (
@@ -33,7 +34,6 @@ HEADERS = (
     "计件单价",
     "应发金额",
 )
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _firm_scope(actor: User, firm_id: int | None) -> int | None:
@@ -42,7 +42,7 @@ def _firm_scope(actor: User, firm_id: int | None) -> int | None:
         if firm_id is not None and db.session.get(Firm, firm_id) is None:
             raise Invalid("输入有误，请按提示修改。", {"firm_id": ["企业不存在。"]})
         return firm_id
-    if actor.role == "firm" and firm_id in (None, actor.firm_id):
+    if actor.role == Role.FIRM and firm_id in (None, actor.firm_id):
         return actor.firm_id
     raise Forbidden("当前账号无权查看该工资表。")
 
@@ -86,13 +86,14 @@ def build_paysheet(actor: User, start: date, end: date, firm_id: int | None = No
     return {"start": start, "end": end, "firm_id": firm_id, "lines": lines, "totals": totals}
 
 
-def paysheet_xlsx(sheet: dict) -> bytes:
+def paysheet_xlsx(sheet: dict) -> Workbook:
     workbook = Workbook()
     worksheet = workbook.active
     worksheet.title = "计件工资表"
-    worksheet.append(HEADERS)
+    write_row(worksheet, HEADERS)
     for number, line in enumerate(sheet["lines"], start=1):
-        worksheet.append(
+        write_row(
+            worksheet,
             (
                 number,
                 line["name"],
@@ -103,16 +104,13 @@ def paysheet_xlsx(sheet: dict) -> bytes:
                 line["accepted"],
                 float(line["unit_rate"]),
                 float(line["amount"]),
-            )
+            ),
         )
-        for cell in worksheet[worksheet.max_row]:
-            # A name or product typed as "=..." is kept as text, never run as a formula.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
     totals = sheet["totals"]
-    worksheet.append(
+    write_row(
+        worksheet,
         ("合计", None, None, None, None, totals["delivered"], totals["accepted"], None,
-         float(totals["amount"]))
+         float(totals["amount"])),
     )  # fmt: skip
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
@@ -125,9 +123,7 @@ def paysheet_xlsx(sheet: dict) -> bytes:
     for column, width in zip("ABCDEFGHI", (6, 10, 22, 8, 14, 10, 10, 10, 12), strict=True):
         worksheet.column_dimensions[column].width = width
     worksheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook
 
 
 def paysheet_filename(sheet: dict) -> str:

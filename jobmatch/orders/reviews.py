@@ -11,12 +11,12 @@ from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
+from jobmatch.orders.enums import ReviewVerdict
 from jobmatch.orders.models import Delivery, DeliveryReview, Order
 from jobmatch.orders.schemas import MAX_ID
 from jobmatch.orders.service import get_order
 
 INVALID = "输入有误，请按提示修改。"
-VERDICT_NAMES = {"confirmed": "已确认", "disputed": "有异议"}
 
 
 def own_entry(actor: User, delivery_id: int) -> Delivery:
@@ -49,7 +49,7 @@ def review_delivery(actor: User, delivery_id: int, data: dict) -> DeliveryReview
         raise Conflict("这笔交货已经确认或提出过异议。")
     quantity, accepted = net_counts(entry)
     reason = (data.get("reason") or "").strip() or None
-    if data["verdict"] == "disputed":
+    if data["verdict"] == ReviewVerdict.DISPUTED:
         errors = {}
         if data.get("accepted") is None:
             errors["accepted"] = ["请填写企业认可的合格件数。"]
@@ -62,13 +62,13 @@ def review_delivery(actor: User, delivery_id: int, data: dict) -> DeliveryReview
         if errors:
             raise Invalid(INVALID, errors)
         review = DeliveryReview(
-            delivery_id=entry.id, user_id=actor.id, verdict="disputed",
+            delivery_id=entry.id, user_id=actor.id, verdict=ReviewVerdict.DISPUTED,
             accepted=data["accepted"], reason=reason,
         )  # fmt: skip
     else:
         review = DeliveryReview(
-            delivery_id=entry.id, user_id=actor.id, verdict="confirmed", accepted=accepted,
-            reason=reason,
+            delivery_id=entry.id, user_id=actor.id, verdict=ReviewVerdict.CONFIRMED,
+            accepted=accepted, reason=reason,
         )  # fmt: skip
     db.session.add(review)
     try:

@@ -1,12 +1,11 @@
 """HTTP API for piecework orders: the ledger, materials, earnings, figures and the pay sheet."""
 
-from datetime import date
-
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
 from jobmatch.orders import earnings, paysheet, service
 from jobmatch.orders.schemas import (
@@ -26,6 +25,7 @@ from jobmatch.orders.schemas import (
     PeriodQuery,
     ResidentEarningsOut,
 )
+from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
 
 blp = Blueprint(
     "orders",
@@ -41,7 +41,7 @@ ERRORS = {
 }
 
 
-ORDER_READERS = (*STAFF_ROLES, "firm")
+ORDER_READERS = (*STAFF_ROLES, Role.FIRM)
 
 
 @blp.route("/orders")
@@ -74,7 +74,7 @@ class OrdersSummary(MethodView):
     def get(self, period):
         """Order progress and the spread of residents' earnings over a period (staff)."""
         return earnings.order_summary(
-            require_user(), period.get("start"), period.get("end"), date.today()
+            require_user(), period.get("start"), period.get("end"), clock.today()
         )
 
 
@@ -91,7 +91,7 @@ class OrderDetail(MethodView):
     @blp.response(200, OrderOut)
     def patch(self, data, order_id):
         """Change an order's product, quantity, rate, due date, cohort or workshop (staff)."""
-        return service.update_order(require_user(), order_id, data, date.today())
+        return service.update_order(require_user(), order_id, data, clock.today())
 
 
 @blp.route("/orders/<int:order_id>/deliveries")
@@ -117,7 +117,7 @@ class OrderDeliveries(MethodView):
     @blp.response(201, DeliveryOut)
     def post(self, data, order_id):
         """Record a hand-in, or with corrects_id a signed correction of one (staff)."""
-        return service.record_delivery(require_user(), order_id, data, date.today())
+        return service.record_delivery(require_user(), order_id, data, clock.today())
 
 
 @blp.route("/orders/<int:order_id>/materials")
@@ -138,7 +138,7 @@ class OrderMaterials(MethodView):
     @blp.response(201, MaterialIssueOut)
     def post(self, data, order_id):
         """Record materials handed to a resident for a number of pieces (staff)."""
-        return service.issue_materials(require_user(), order_id, data, date.today())
+        return service.issue_materials(require_user(), order_id, data, clock.today())
 
 
 @blp.route("/orders/<int:order_id>/earnings")
@@ -176,9 +176,7 @@ class Paysheet(MethodView):
         responses={
             200: {
                 "description": "JSON, or with format=xlsx the spreadsheet to file",
-                "content": {
-                    paysheet.XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}
-                },
+                "content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     )
@@ -189,10 +187,4 @@ class Paysheet(MethodView):
         )
         if query["format"] == "json":
             return sheet
-        return Response(
-            paysheet.paysheet_xlsx(sheet),
-            mimetype=paysheet.XLSX_MIMETYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="{paysheet.paysheet_filename(sheet)}"'
-            },
-        )
+        return xlsx_response(paysheet.paysheet_xlsx(sheet), paysheet.paysheet_filename(sheet))

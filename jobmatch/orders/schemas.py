@@ -2,12 +2,13 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
-from jobmatch.schemas import InputSchema, Text
+from jobmatch.database import MAX_ID
+from jobmatch.orders.enums import ReviewVerdict
+from jobmatch.orders.models import CENT
+from jobmatch.schemas import InputSchema, QueryInput, Text
 
-CENT = Decimal("0.01")
-MAX_ID = 2**31 - 1  # PostgreSQL integer keys: larger numbers can name nothing
 MAX_PIECES = 10_000_000
 PAYSHEET_FORMATS = ("json", "xlsx")
 
@@ -75,13 +76,7 @@ class OrderUpdate(InputSchema):
     workshop = Text(allow_none=True, validate=validate.Length(max=128))
 
 
-class QuerySchema(InputSchema):
-    class Meta:
-        # Paging parameters share the query string; the paginator reads them.
-        unknown = EXCLUDE
-
-
-class OrderQuery(QuerySchema):
+class OrderQuery(QueryInput):
     firm_id = _id_field(strict=False)
     cohort_id = _id_field(strict=False)
     product = Text(validate=validate.Length(min=1, max=64))
@@ -142,13 +137,13 @@ class DeliveryCreate(InputSchema):
 class DeliveryReviewCreate(InputSchema):
     verdict = Text(
         required=True,
-        validate=validate.OneOf(("confirmed", "disputed"), error="请选择确认或有异议。"),
+        validate=validate.OneOf(ReviewVerdict.values(), error="请选择确认或有异议。"),
     )
     accepted = _pieces(0, metadata={"description": "the firm's count, required when disputing"})
     reason = Text(allow_none=True, validate=validate.Length(max=200))
 
 
-class DeliveryQuery(QuerySchema):
+class DeliveryQuery(QueryInput):
     resident_id = _id_field(strict=False)
 
 
@@ -203,7 +198,7 @@ class OrderEarningOut(Schema):
     amount = Money(metadata={"description": "accepted x unit_rate, yuan"})
 
 
-class PeriodQuery(QuerySchema):
+class PeriodQuery(QueryInput):
     start = fields.Date(data_key="from", metadata={"description": "first day, YYYY-MM-DD"})
     end = fields.Date(data_key="to", metadata={"description": "last day, YYYY-MM-DD"})
 

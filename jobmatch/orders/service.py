@@ -9,12 +9,13 @@ from datetime import date
 from sqlalchemy import case, func, or_, select, update
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.orders.models import Delivery, MaterialIssue, Order
-from jobmatch.orders.schemas import MAX_ID
 from jobmatch.residents.models import Resident
 from jobmatch.training.models import Cohort
 
@@ -26,7 +27,7 @@ def require_staff(actor: User) -> None:
 
 def require_order_reader(actor: User) -> None:
     """Staff read every order; a firm user reads its own firm's; nobody else reads any."""
-    if not (is_staff(actor) or actor.role == "firm"):
+    if not (is_staff(actor) or actor.role == Role.FIRM):
         raise Forbidden("当前账号无权查看订单。")
 
 
@@ -52,15 +53,7 @@ def list_orders(actor: User, filters: dict, page: int, page_size: int) -> tuple[
         conditions.append(Order.cohort_id == filters["cohort_id"])
     if "product" in filters:
         conditions.append(Order.product == filters["product"].strip())
-    total = db.session.scalar(select(func.count(Order.id)).where(*conditions))
-    orders = db.session.scalars(
-        select(Order)
-        .where(*conditions)
-        .order_by(Order.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return list(orders), total
+    return paginate(select(Order).where(*conditions).order_by(Order.id), page, page_size)
 
 
 def _text(data: dict, field: str, label: str, required: bool = False) -> None:
@@ -134,15 +127,7 @@ def list_deliveries(
     conditions = [Delivery.order_id == order.id]
     if "resident_id" in filters:
         conditions.append(Delivery.resident_id == filters["resident_id"])
-    total = db.session.scalar(select(func.count(Delivery.id)).where(*conditions))
-    entries = db.session.scalars(
-        select(Delivery)
-        .where(*conditions)
-        .order_by(Delivery.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return list(entries), total
+    return paginate(select(Delivery).where(*conditions).order_by(Delivery.id), page, page_size)
 
 
 def _move_order_sums(order_id: int, pieces: int, accepted: int, day: date) -> bool:
@@ -271,15 +256,8 @@ def list_materials(
 ) -> tuple[list[MaterialIssue], int]:
     order = get_order(actor, order_id)
     condition = MaterialIssue.order_id == order.id
-    total = db.session.scalar(select(func.count(MaterialIssue.id)).where(condition))
-    issues = db.session.scalars(
-        select(MaterialIssue)
-        .where(condition)
-        .order_by(MaterialIssue.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return list(issues), total
+    statement = select(MaterialIssue).where(condition).order_by(MaterialIssue.id)
+    return paginate(statement, page, page_size)
 
 
 def issue_materials(actor: User, order_id: int, data: dict, today: date) -> MaterialIssue:

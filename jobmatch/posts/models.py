@@ -4,13 +4,14 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch.catalogue.models import Skill
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.posts.enums import Category, PostStatus, Shift
 
-CATEGORIES = ("general", "skilled")
-SHIFTS = ("day", "night", "rotating")
-POST_STATUSES = ("open", "paused", "closed")
+CATEGORIES = Category.values()
+SHIFTS = Shift.values()
+POST_STATUSES = PostStatus.values()
 
 post_skills = Table(
     "post_skills",
@@ -27,10 +28,6 @@ post_certificates = Table(
 )
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Post(Timestamps, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
@@ -39,9 +36,9 @@ class Post(Timestamps, db.Model):
         CheckConstraint("wage_min >= 0 AND wage_min <= wage_max", name="wage_range"),
         CheckConstraint("min_age >= 16", name="min_working_age"),
         CheckConstraint("max_age IS NULL OR max_age >= min_age", name="age_range"),
-        CheckConstraint(_in("category", CATEGORIES), name="category"),
-        CheckConstraint(_in("shift", SHIFTS), name="shift"),
-        CheckConstraint(_in("status", POST_STATUSES), name="status"),
+        CheckConstraint(one_of("category", CATEGORIES), name="category"),
+        CheckConstraint(one_of("shift", SHIFTS), name="shift"),
+        CheckConstraint(one_of("status", POST_STATUSES), name="status"),
         Index("ix_posts_status_category", "status", "category"),
     )
 
@@ -54,14 +51,14 @@ class Post(Timestamps, db.Model):
     filled: Mapped[int] = mapped_column(default=0)
     wage_min: Mapped[int]
     wage_max: Mapped[int]
-    shift: Mapped[str] = mapped_column(String(16), default="day")
+    shift: Mapped[str] = mapped_column(String(16), default=Shift.DAY)
     min_education: Mapped[str | None] = mapped_column(String(32))
     min_age: Mapped[int] = mapped_column(default=16)
     max_age: Mapped[int | None]
     meals_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     housing_provided: Mapped[bool] = mapped_column(Boolean, default=False)
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=PostStatus.OPEN)
     expires_on: Mapped[date | None]
 
     firm: Mapped[Firm] = relationship()

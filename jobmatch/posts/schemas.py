@@ -1,7 +1,5 @@
 """Request and response bodies of the posts API, and the list's filters."""
 
-from datetime import date
-
 from marshmallow import (
     Schema,
     ValidationError,
@@ -12,12 +10,14 @@ from marshmallow import (
     validates_schema,
 )
 
+from jobmatch import clock
+from jobmatch.database import MAX_ID
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.posts import fair_hiring
+from jobmatch.posts.enums import PostStatus, Shift
 from jobmatch.posts.models import CATEGORIES, POST_STATUSES, SHIFTS
 from jobmatch.schemas import InputSchema, Text
 
-MAX_ID = 2**31 - 1
 OCCUPATION_CODE = r"^\d(-\d{2}){0,3}$"
 
 
@@ -93,7 +93,7 @@ class PostFields(InputSchema):
 
     @validates("expires_on")
     def not_expired(self, value, data_key, **kwargs):
-        if value is not None and value < date.today():
+        if value is not None and value < clock.today():
             raise ValidationError("截止日期不能早于今天。")
 
     @validates_schema
@@ -117,12 +117,14 @@ class PostCreate(PostFields):
     openings = fields.Integer(required=True, strict=True, validate=_openings)
     wage_min = fields.Integer(required=True, strict=True, validate=_wage)
     wage_max = fields.Integer(required=True, strict=True, validate=_wage)
-    shift = Text(load_default="day", validate=_one_of(SHIFTS), metadata={"enum": list(SHIFTS)})
+    shift = Text(load_default=Shift.DAY, validate=_one_of(SHIFTS), metadata={"enum": list(SHIFTS)})
     required_skills = fields.List(Text(validate=_code), validate=_codes, load_default=list)
     required_certificates = fields.List(Text(validate=_code), validate=_codes, load_default=list)
     min_age = fields.Integer(strict=True, load_default=16, validate=_min_age)
     status = Text(
-        load_default="open", validate=_one_of(POST_STATUSES), metadata={"enum": list(POST_STATUSES)}
+        load_default=PostStatus.OPEN,
+        validate=_one_of(POST_STATUSES),
+        metadata={"enum": list(POST_STATUSES)},
     )
 
 

@@ -1,19 +1,19 @@
 """Job posts: anyone reads them; staff, or a firm for itself, publish and change them."""
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.posts.models import SHIFTS, Post, post_skills
 from jobmatch.training.models import Program
-
-MAX_ID = 2**31 - 1
 
 
 def list_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], int]:
@@ -23,18 +23,12 @@ def list_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], in
     posts whose top wage reaches it (the public page offers both; the API does not).
     """
     query = _filtered(select(Post), filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    posts = db.session.scalars(
-        query.options(
-            selectinload(Post.firm),
-            selectinload(Post.required_skills),
-            selectinload(Post.required_certificates),
-        )
-        .order_by(Post.id)
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).all()
-    return list(posts), total
+    query = query.options(
+        selectinload(Post.firm),
+        selectinload(Post.required_skills),
+        selectinload(Post.required_certificates),
+    )
+    return paginate(query.order_by(Post.id), page, page_size)
 
 
 def _filtered(query: Select, filters: dict) -> Select:
@@ -80,7 +74,7 @@ def get_post(post_id: int) -> Post:
 def create_post(actor: User, data: dict) -> Post:
     firm_id = data["firm_id"]
     if not is_staff(actor):
-        if actor.role != "firm" or actor.firm_id != firm_id:
+        if actor.role != Role.FIRM or actor.firm_id != firm_id:
             raise Forbidden("企业账号只能为本企业发布岗位。")
     elif db.session.get(Firm, firm_id) is None:
         raise Invalid("企业不存在。", {"firm_id": [f"企业 {firm_id} 不存在。"]})
@@ -92,7 +86,7 @@ def create_post(actor: User, data: dict) -> Post:
 
 def update_post(actor: User, post_id: int, changes: dict) -> Post:
     post = get_post(post_id)
-    if not is_staff(actor) and (actor.role != "firm" or actor.firm_id != post.firm_id):
+    if not is_staff(actor) and (actor.role != Role.FIRM or actor.firm_id != post.firm_id):
         raise Forbidden("只能修改本企业的岗位。")
     _check_ranges(post, changes)
     if "openings" in changes and changes["openings"] < post.filled:

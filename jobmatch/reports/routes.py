@@ -1,6 +1,5 @@
 from functools import partial
 
-from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,6 +14,7 @@ from jobmatch.reports.schemas import (
     ReportQuery,
     TimeToFillOut,
 )
+from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
 
 blp = Blueprint(
     "reports",
@@ -28,23 +28,15 @@ staff_only = partial(
 )
 # Every report answers JSON, or with format=xlsx a workbook.
 XLSX_ANSWER = {
-    200: {"content": {xlsx.XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    200: {"content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
 }
 
 
 def _answer(name: str, query: dict):
     reports = service.build_reports(require_user(), [name])
     if query["format"] == "xlsx":
-        return _xlsx_response(reports, name)
+        return xlsx_response(xlsx.workbook(reports), f"{name}.xlsx")
     return reports[name]
-
-
-def _xlsx_response(reports: dict, filename: str) -> Response:
-    return Response(
-        xlsx.workbook(reports),
-        mimetype=xlsx.XLSX_MIMETYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-    )
 
 
 @blp.route("/time-to-fill")
@@ -110,4 +102,4 @@ class Workbook(MethodView):
     def get(self):
         """Every report in one Excel workbook, one sheet each."""
         reports = service.build_reports(require_user(), list(service.REPORTS))
-        return _xlsx_response(reports, "jobmatch-reports")
+        return xlsx_response(xlsx.workbook(reports), "jobmatch-reports.xlsx")

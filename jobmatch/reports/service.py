@@ -20,22 +20,24 @@ Definitions (the figures mean exactly this):
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
+from jobmatch.clock import china_date
 from jobmatch.communities.models import Community
 from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.posts.models import Post
 from jobmatch.residents.models import PRIORITY_GROUPS, Resident, ResidentGroup
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
-CHINA = timezone(timedelta(hours=8))
 PLACED_WITHIN_DAYS = 90
 
 
@@ -44,10 +46,6 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
-
-
-def china_date(moment: datetime) -> date:
-    return _aware(moment).astimezone(CHINA).date()
 
 
 def _days(start: datetime | None, end: datetime | None) -> float | None:
@@ -65,7 +63,7 @@ def _hires() -> list[tuple[int, int, datetime]]:
     hired_at = func.coalesce(Application.hired_at, Application.updated_at)
     rows = db.session.execute(
         select(Application.post_id, Application.resident_id, hired_at)
-        .where(Application.status == "hired")
+        .where(Application.status == ApplicationStatus.HIRED)
         .order_by(hired_at, Application.id)
     ).all()
     return [(post_id, resident_id, _aware(moment)) for post_id, resident_id, moment in rows]
@@ -183,7 +181,7 @@ def placements_by_program(within_days: int = PLACED_WITHIN_DAYS) -> list[dict]:
     completions = db.session.execute(
         select(Cohort.program_code, Enrollment.resident_id, completed_on)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.status == "completed")
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED)
     ).all()
     trained: dict[str, set[int]] = defaultdict(set)
     placed: dict[str, set[int]] = defaultdict(set)

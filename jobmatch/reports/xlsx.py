@@ -1,25 +1,18 @@
 """Reports as Excel workbooks: one sheet per report, Chinese headings, China local times."""
 
 from collections.abc import Callable
-from datetime import datetime
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from jobmatch.reports.service import CHINA
-from jobmatch.web.labels import CATEGORY, GROUP, POST_STATUS
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _time(value: datetime | None):
-    # Excel has no time zones: show the bureau's own clock.
-    return value.astimezone(CHINA).replace(tzinfo=None) if value is not None else None
+from jobmatch.posts.enums import Category, PostStatus
+from jobmatch.residents.enums import PriorityGroup
+from jobmatch.spreadsheets import write_row
+from jobmatch.vocabulary import Vocabulary
 
 
-def _label(table: dict, empty: str) -> Callable:
-    return lambda value: empty if value is None else table.get(value, value)
+def _label(code_set: type[Vocabulary], empty: str) -> Callable:
+    return lambda value: empty if value is None else code_set.label_of(value)
 
 
 def _plain(value):
@@ -35,15 +28,15 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
             ("post_id", "岗位编号", _plain),
             ("title", "岗位名称", _plain),
             ("firm_name", "企业", _plain),
-            ("category", "类别", _label(CATEGORY, "")),
-            ("status", "状态", _label(POST_STATUS, "")),
+            ("category", "类别", _label(Category, "")),
+            ("status", "状态", _label(PostStatus, "")),
             ("openings", "招聘人数", _plain),
             ("filled", "已招人数", _plain),
             ("hires", "在职录用人数", _plain),
-            ("listed_at", "发布时间", _time),
-            ("first_application_at", "首次报名时间", _time),
-            ("first_hire_at", "首次录用时间", _time),
-            ("filled_at", "招满时间", _time),
+            ("listed_at", "发布时间", _plain),
+            ("first_application_at", "首次报名时间", _plain),
+            ("first_hire_at", "首次录用时间", _plain),
+            ("filled_at", "招满时间", _plain),
             ("days_to_first_hire", "发布至首次录用（天）", _plain),
             ("days_to_fill", "发布至招满（天）", _plain),
             ("days_from_first_application_to_fill", "首次报名至招满（天）", _plain),
@@ -52,7 +45,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
     "placements-by-group": (
         "重点人群就业",
         [
-            ("group", "人员类别", _label(GROUP, "非重点人群")),
+            ("group", "人员类别", _label(PriorityGroup, "非重点人群")),
             ("residents", "登记人数", _plain),
             ("placed_residents", "已就业人数", _plain),
             ("hires", "录用人次", _plain),
@@ -85,7 +78,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
         [
             ("firm_id", "企业编号", _plain),
             ("firm_name", "企业", _plain),
-            ("category", "类别", _label(CATEGORY, "")),
+            ("category", "类别", _label(Category, "")),
             ("posts", "岗位数", _plain),
             ("openings", "招聘人数", _plain),
             ("filled", "已招人数", _plain),
@@ -95,7 +88,7 @@ SHEETS: dict[str, tuple[str, list[Column]]] = {
 }
 
 
-def workbook(reports: dict[str, list[dict]]) -> bytes:
+def workbook(reports: dict[str, list[dict]]) -> Workbook:
     """One sheet per report named in ``reports`` (report name -> its rows), in SHEETS order."""
     book = Workbook()
     book.remove(book.active)
@@ -103,12 +96,11 @@ def workbook(reports: dict[str, list[dict]]) -> bytes:
         if name not in reports:
             continue
         sheet = book.create_sheet(title)
-        sheet.append([heading for _, heading, _ in columns])
+        write_row(sheet, [heading for _, heading, _ in columns])
         for row in reports[name]:
-            sheet.append([convert(row[key]) for key, _, convert in columns])
+            # Times are aware: the writer shows them on the bureau's clock.
+            write_row(sheet, [convert(row[key]) for key, _, convert in columns])
         for index, (_, heading, _) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(heading))
         sheet.freeze_panes = "A2"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book

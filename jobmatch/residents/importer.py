@@ -8,17 +8,19 @@ inserts and updates sent as executemany batches.
 """
 
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
+from jobmatch.education import Education
 from jobmatch.errors import Conflict, Invalid
 from jobmatch.extensions import db
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.roster_files import read_roster
 from jobmatch.residents.roster_rows import Catalogues, RosterRow, clean_row, find_header
@@ -32,7 +34,7 @@ def import_roster(actor: User, filename: str, data: bytes) -> dict[str, Any]:
     columns = find_header(rows)
     catalogues = Catalogues()
     hasher = cipher()
-    today = date.today()
+    today = clock.today()
     valid: list[RosterRow] = []
     rejected: list[dict[str, Any]] = []
     first_row_of: dict[str, int] = {}
@@ -110,12 +112,12 @@ def _save(rows: list[RosterRow]) -> tuple[int, int]:
 
 def _insert_residents(rows: list[RosterRow], now) -> None:
     defaults = {
-        "education": "other",
+        "education": Education.OTHER,
         "community_id": None,
         "desired_wage": None,
-        "shift_preference": "any",
+        "shift_preference": ShiftPreference.ANY,
         "max_commute_km": None,
-        "employment_status": "unemployed",
+        "employment_status": EmploymentStatus.UNEMPLOYED,
     }
     params = [
         {

@@ -8,22 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community
 from jobmatch.crypto import EncryptedText
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
+from jobmatch.education import Education
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
+from jobmatch.residents.enums import EmploymentStatus, Gender, PriorityGroup, ShiftPreference
 
-GENDERS = ("male", "female")
-SHIFT_PREFERENCES = ("day", "night", "any")
-PRIORITY_GROUPS = (
-    "relocated",
-    "poverty_alleviated",
-    "monitored",
-    "disabled",
-    "zero_employment_family",
-    "veteran",
-    "low_income",
-)
-EMPLOYMENT_STATUSES = ("unemployed", "employed", "self_employed", "in_training", "not_seeking")
+GENDERS = Gender.values()
+SHIFT_PREFERENCES = ShiftPreference.values()
+PRIORITY_GROUPS = PriorityGroup.values()
+EMPLOYMENT_STATUSES = EmploymentStatus.values()
 SKILL_SOURCES = ("declared", "training")
 
 
@@ -32,9 +25,9 @@ class Resident(Timestamps, db.Model):
 
     __tablename__ = "residents"
     __table_args__ = (
-        CheckConstraint(_in("gender", GENDERS), name="gender"),
-        CheckConstraint(_in("shift_preference", SHIFT_PREFERENCES), name="shift_preference"),
-        CheckConstraint(_in("employment_status", EMPLOYMENT_STATUSES), name="employment_status"),
+        CheckConstraint(one_of("gender", GENDERS), name="gender"),
+        CheckConstraint(one_of("shift_preference", SHIFT_PREFERENCES), name="shift_preference"),
+        CheckConstraint(one_of("employment_status", EMPLOYMENT_STATUSES), name="employment_status"),
         CheckConstraint("desired_wage IS NULL OR desired_wage >= 0", name="desired_wage"),
         CheckConstraint("max_commute_km IS NULL OR max_commute_km > 0", name="max_commute_km"),
     )
@@ -49,13 +42,18 @@ class Resident(Timestamps, db.Model):
     phone: Mapped[str] = mapped_column(EncryptedText, deferred=True, deferred_group="pii")
     gender: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date] = mapped_column(index=True)
-    education: Mapped[str] = mapped_column(String(32), default="other")
+    education: Mapped[str] = mapped_column(String(32), default=Education.OTHER)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     desired_wage: Mapped[int | None]
-    shift_preference: Mapped[str] = mapped_column(String(8), default="any")
+    shift_preference: Mapped[str] = mapped_column(String(8), default=ShiftPreference.ANY)
     max_commute_km: Mapped[float | None]
-    employment_status: Mapped[str] = mapped_column(String(16), default="unemployed")
+    employment_status: Mapped[str] = mapped_column(String(16), default=EmploymentStatus.UNEMPLOYED)
+    # Optional, given with the resident's consent; empty means not said (the matcher then
+    # ranks as it would without them): 有无交通工具, 能否上夜班, 照顾老幼.
+    has_transport: Mapped[bool | None]
+    night_shift_ok: Mapped[bool | None]
+    caregiver: Mapped[bool | None]
 
     community: Mapped[Community | None] = relationship()
     skill_links: Mapped[list["ResidentSkill"]] = relationship(
@@ -78,7 +76,7 @@ class ResidentSkill(db.Model):
     """A skill a resident holds: declared at registration, or conferred by passed training."""
 
     __tablename__ = "resident_skills"
-    __table_args__ = (CheckConstraint(_in("source", SKILL_SOURCES), name="source"),)
+    __table_args__ = (CheckConstraint(one_of("source", SKILL_SOURCES), name="source"),)
 
     resident_id: Mapped[int] = mapped_column(
         ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
@@ -94,7 +92,7 @@ class ResidentGroup(db.Model):
     """Membership of a priority group: sensitive personal information, never shown to firms."""
 
     __tablename__ = "resident_groups"
-    __table_args__ = (CheckConstraint(_in('"group"', PRIORITY_GROUPS), name="group"),)
+    __table_args__ = (CheckConstraint(one_of('"group"', PRIORITY_GROUPS), name="group"),)
 
     resident_id: Mapped[int] = mapped_column(
         ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True

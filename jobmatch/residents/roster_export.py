@@ -4,31 +4,26 @@ Staff get ID and phone numbers masked; an admin gets them in full, and each resi
 export gets an audit entry.
 """
 
-import io
-from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload, undefer_group
 
+from jobmatch import clock
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community
+from jobmatch.education import Education
 from jobmatch.extensions import db
+from jobmatch.residents.enums import EmploymentStatus, Gender, PriorityGroup, ShiftPreference
 from jobmatch.residents.models import Resident
 from jobmatch.residents.service import filter_conditions
-from jobmatch.residents.vocabulary import (
-    EDUCATION_NAMES_ZH,
-    EMPLOYMENT_NAMES_ZH,
-    GROUP_NAMES_ZH,
-    SHIFT_NAMES_ZH,
-)
+from jobmatch.spreadsheets import workbook_bytes, write_row
 from jobmatch.validators import mask_id_number, mask_mobile
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = (
     "序号",
     "姓名",
@@ -45,20 +40,19 @@ HEADERS = (
     "人员类别",
     "就业状态",
 )
-GENDER_NAMES_ZH = {"male": "男", "female": "女"}
 BATCH = 1000
 
 
 def export_roster(actor: User, filters: dict[str, Any]) -> tuple[bytes, str]:
     """The workbook's bytes and a file name; an admin's unmasked export is audited first."""
-    full = actor.role == "admin"
+    full = actor.role == Role.ADMIN
     # Judged before the workbook exists: a write-only sheet left unsaved complains when freed.
     conditions = filter_conditions(filters)
     communities = dict(db.session.execute(select(Community.id, Community.name)).all())
     skill_names = dict(db.session.execute(select(Skill.code, Skill.name)).all())
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("居民名册")
-    sheet.append(HEADERS)
+    write_row(sheet, HEADERS)
     query = (
         select(Resident)
         .where(*conditions)
@@ -77,32 +71,21 @@ def export_roster(actor: User, filters: dict[str, Any]) -> tuple[bytes, str]:
             number,
             resident.name,
             resident.id_number if full else mask_id_number(resident.id_number),
-            GENDER_NAMES_ZH[resident.gender],
+            Gender(resident.gender).label,
             resident.birth_date,
             resident.phone if full else mask_mobile(resident.phone),
-            EDUCATION_NAMES_ZH[resident.education],
+            Education(resident.education).label,
             communities.get(resident.community_id, ""),
             "、".join(skill_names.get(code, code) for code in resident.skills),
             resident.desired_wage,
-            SHIFT_NAMES_ZH[resident.shift_preference],
+            ShiftPreference(resident.shift_preference).label,
             resident.max_commute_km,
-            "、".join(GROUP_NAMES_ZH[group] for group in resident.groups),
-            EMPLOYMENT_NAMES_ZH[resident.employment_status],
+            "、".join(PriorityGroup(group).label for group in resident.groups),
+            EmploymentStatus(resident.employment_status).label,
         ]
-        sheet.append([_cell(sheet, value) for value in values])
+        write_row(sheet, values)
     if full:
         audit.record(actor, "resident.export_roster", exported)
         db.session.commit()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), f"居民名册-{date.today():%Y%m%d}.xlsx"
-
-
-def _cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # openpyxl would store "=…" as a formula: a name must never run in someone's Excel.
-        cell.data_type = "s"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+    # Saved here, not by the caller: a write-only sheet left unsaved complains when freed.
+    return workbook_bytes(workbook), f"居民名册-{clock.today():%Y%m%d}.xlsx"

@@ -20,8 +20,7 @@ from jobmatch.errors import Invalid
 from jobmatch.extensions import db
 from jobmatch.residents import vocabulary
 from jobmatch.residents.roster_files import Row
-from jobmatch.residents.schemas import parse_working_age_id
-from jobmatch.validators import IdNumber, parse_mobile
+from jobmatch.validators import IdNumber, parse_mobile, parse_working_age_id
 
 # Field -> the headers a roster may use for it (compared after normalise_header).
 HEADERS = {

@@ -1,13 +1,12 @@
 """Residents API: registration, reads and changes with masking, import and export."""
 
-import io
 from functools import partial
 
-from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
+from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
 from jobmatch.residents import export, importer, roster_export, service
 from jobmatch.residents.export_schemas import PersonalDataExport
@@ -20,6 +19,7 @@ from jobmatch.residents.schemas import (
     RosterExportArgs,
     RosterUpload,
 )
+from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
 
 blp = Blueprint(
     "residents",
@@ -41,7 +41,7 @@ ERRORS = {
 }
 staff_only = partial(secured, blp, roles=STAFF_ROLES, descriptions=ERRORS)
 # Firms never see residents here: refused before anything about the request is looked at.
-staff_or_resident = partial(secured, blp, roles=(*STAFF_ROLES, "resident"), descriptions=ERRORS)
+staff_or_resident = partial(secured, blp, roles=(*STAFF_ROLES, Role.RESIDENT), descriptions=ERRORS)
 
 
 @blp.route("")
@@ -117,16 +117,11 @@ class RosterExport(MethodView):
     @blp.response(
         200,
         {"type": "string", "format": "binary"},
-        content_type=roster_export.XLSX_MIMETYPE,
+        content_type=XLSX_MIMETYPE,
         description="The roster workbook; masked unless the caller is an admin (then audited)",
     )
     def get(self, args):
         """Download the roster as .xlsx with Chinese headers (staff; masked unless admin)."""
         args.pop("format")
         content, filename = roster_export.export_roster(require_user(), args)
-        return send_file(
-            io.BytesIO(content),
-            mimetype=roster_export.XLSX_MIMETYPE,
-            as_attachment=True,
-            download_name=filename,
-        )
+        return xlsx_response(content, filename)

@@ -5,29 +5,23 @@ spaces, a lower-case x, Chinese education names) and load the normalised value.
 """
 
 import unicodedata
-from datetime import date
 
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
+from jobmatch.database import MAX_ID
 from jobmatch.education import EDUCATION_CODES, parse_education
 from jobmatch.residents.models import EMPLOYMENT_STATUSES, PRIORITY_GROUPS, SHIFT_PREFERENCES
 from jobmatch.residents.vocabulary import MAX_COMMUTE_KM, MAX_WAGE
-from jobmatch.validators import MIN_WORKING_AGE, IdNumber, parse_id_number, parse_mobile
+from jobmatch.schemas import InputSchema, QueryInput
+from jobmatch.validators import IdNumber, parse_mobile, parse_working_age_id
 
-MAX_ID = 2**31 - 1
 ONE_OF = "应为以下之一：{choices}。"
 REQUIRED = {"required": "必填。", "null": "不能为空。"}
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error="应为{min}到{max}之间的整数。")
 NOT_INTEGER = {"invalid": "应为整数。", "null": "不能为空。"}
 NOT_NUMBER = {"invalid": "应为数字。", "special": "应为数字。", "null": "不能为空。"}
 NOT_LIST = {"invalid": "应为列表。", "required": "必填。", "null": "不能为空。"}
-
-
-class ChineseMessages(Schema):
-    """Chinese for the messages marshmallow gives about the body as a whole."""
-
-    error_messages = {"unknown": "不允许的字段（只读或不存在）。", "type": "应为 JSON 对象。"}
 
 
 def plain_text(value: str) -> None:
@@ -42,17 +36,6 @@ def not_blank(value: str) -> None:
 
 
 NAME_RULES = [validate.Length(min=1, max=64, error="长度应为1到64个字符。"), plain_text, not_blank]
-
-
-def parse_working_age_id(value: str, today: date | None = None) -> IdNumber:
-    """A valid ID number of someone of working age (16 and over) today."""
-    today = today or date.today()
-    parsed = parse_id_number(value, today)
-    if parsed.age_on(today) < MIN_WORKING_AGE:
-        raise ValueError(
-            f"未满{MIN_WORKING_AGE}周岁（出生于{parsed.birth_date.isoformat()}），不能登记。"
-        )
-    return parsed
 
 
 class _TextField(fields.String):
@@ -95,7 +78,7 @@ EDUCATION_DOC = {
 }
 
 
-class ResidentUpdate(ChineseMessages):
+class ResidentUpdate(InputSchema):
     """PATCH: any subset. Residents may change their own contact details and preferences;
     name, ID number and priority groups are changed by staff only."""
 
@@ -148,6 +131,17 @@ class ResidentUpdate(ChineseMessages):
     employment_status = fields.String(
         validate=validate.OneOf(EMPLOYMENT_STATUSES, error=ONE_OF), error_messages=REQUIRED
     )
+    has_transport = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "有无交通工具 (optional, with consent; null: not said)"},
+    )
+    night_shift_ok = fields.Boolean(
+        allow_none=True, metadata={"description": "能否上夜班 (optional; null: not said)"}
+    )
+    caregiver = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "照顾老幼: cares for children or elders (optional)"},
+    )
 
 
 class ResidentCreate(ResidentUpdate):
@@ -196,11 +190,14 @@ class ResidentOut(Schema):
     shift_preference = fields.String(required=True, metadata={"enum": list(SHIFT_PREFERENCES)})
     max_commute_km = fields.Float(allow_none=True)
     employment_status = fields.String(required=True, metadata={"enum": list(EMPLOYMENT_STATUSES)})
+    has_transport = fields.Boolean(allow_none=True)
+    night_shift_ok = fields.Boolean(allow_none=True)
+    caregiver = fields.Boolean(allow_none=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 
 
-class ResidentFilter(ChineseMessages):
+class ResidentFilter(QueryInput):
     community_id = fields.Integer(validate=ID_RANGE, error_messages=NOT_INTEGER)
     education = EducationField(metadata=EDUCATION_DOC)
     group = fields.String(validate=validate.OneOf(PRIORITY_GROUPS, error=ONE_OF))
@@ -223,7 +220,7 @@ class RosterExportArgs(ResidentFilter):
     )
 
 
-class RosterUpload(Schema):
+class RosterUpload(InputSchema):
     file = Upload(
         required=True,
         error_messages={"required": "请上传名册文件（表单字段 file）。"},

@@ -5,26 +5,28 @@ masked, except on the single-resident read, which shows the full ID number and i
 resident sees its own record, both numbers masked. Firms see no resident through this API.
 """
 
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer_group
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.crypto import cipher
+from jobmatch.database import MAX_ID, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
+from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.vocabulary import normalise_name
 from jobmatch.validators import IdNumber, age_on, mask_id_number, mask_mobile
 
-MAX_ID = 2**31 - 1
 # What a resident may change about itself; identity and priority groups are the bureau's to set.
 SELF_EDITABLE = frozenset(
     {
@@ -37,19 +39,22 @@ SELF_EDITABLE = frozenset(
         "shift_preference",
         "max_commute_km",
         "employment_status",
+        "has_transport",
+        "night_shift_ok",
+        "caregiver",
     }
 )
 INVALID = "输入有误，请按提示修改。"
 
 
 def may_see_resident(viewer: User, resident_id: int) -> bool:
-    return is_staff(viewer) or (viewer.role == "resident" and viewer.resident_id == resident_id)
+    return is_staff(viewer) or (viewer.role == Role.RESIDENT and viewer.resident_id == resident_id)
 
 
 def authorise(viewer: User, resident_id: int) -> None:
     """Staff, or the resident itself; everyone else is refused without learning anything."""
     if not may_see_resident(viewer, resident_id):
-        if viewer.role == "resident":
+        if viewer.role == Role.RESIDENT:
             raise Forbidden("只能查看或修改本人的信息。")
         raise Forbidden("当前账号无权查看居民信息。")
 
@@ -76,7 +81,7 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "phone": resident.phone if staff else mask_mobile(resident.phone),
         "gender": resident.gender,
         "birth_date": resident.birth_date,
-        "age": age_on(resident.birth_date, date.today()),
+        "age": age_on(resident.birth_date, clock.today()),
         "education": resident.education,
         "community_id": resident.community_id,
         "grid_id": resident.grid_id,
@@ -85,6 +90,9 @@ def present(resident: Resident, viewer: User, *, full_id_number: bool = False) -
         "shift_preference": resident.shift_preference,
         "max_commute_km": resident.max_commute_km,
         "employment_status": resident.employment_status,
+        "has_transport": resident.has_transport,
+        "night_shift_ok": resident.night_shift_ok,
+        "caregiver": resident.caregiver,
         "created_at": resident.created_at,
         "updated_at": resident.updated_at,
     }
@@ -109,9 +117,12 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         community_id=data.get("community_id"),
         grid_id=data.get("grid_id"),
         desired_wage=data.get("desired_wage"),
-        shift_preference=data.get("shift_preference", "any"),
+        shift_preference=data.get("shift_preference", ShiftPreference.ANY),
         max_commute_km=data.get("max_commute_km"),
-        employment_status=data.get("employment_status", "unemployed"),
+        employment_status=data.get("employment_status", EmploymentStatus.UNEMPLOYED),
+        has_transport=data.get("has_transport"),
+        night_shift_ok=data.get("night_shift_ok"),
+        caregiver=data.get("caregiver"),
     )
     resident.skill_links = [ResidentSkill(skill_code=code) for code in _unique(data.get("skills"))]
     resident.group_links = [ResidentGroup(group=group) for group in _unique(data.get("groups"))]
@@ -186,8 +197,7 @@ def list_residents(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of residents and how many match; only the page's numbers are decrypted."""
     conditions = filter_conditions(filters)
-    total = db.session.scalar(select(func.count(Resident.id)).where(*conditions))
-    residents = db.session.scalars(
+    residents, total = paginate(
         select(Resident)
         .where(*conditions)
         .options(
@@ -195,10 +205,10 @@ def list_residents(
             selectinload(Resident.skill_links),
             selectinload(Resident.group_links),
         )
-        .order_by(Resident.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+        .order_by(Resident.id),
+        page,
+        page_size,
+    )
     return [present(resident, viewer) for resident in residents], total
 
 

@@ -1,107 +1,21 @@
-"""The words a bureau roster uses for shifts, priority groups, employment and wages.
+"""How a bureau roster writes shifts, priority groups, employment, wages and lists.
 
-Each ``parse_*`` function takes what a person typed and returns the contract value, or raises
-``ValueError`` with a message saying what to write instead. The Chinese names are also what the
-roster export writes, so an exported roster imports back unchanged.
+Each ``parse_*`` function takes what a person typed and returns the code, or raises
+``ValueError`` with a message saying what to write instead. The words for each code come from
+its enum, whose labels are also what the roster export writes, so an exported roster imports
+back unchanged.
 """
 
 import re
 import unicodedata
 
-from jobmatch.residents.models import EMPLOYMENT_STATUSES, PRIORITY_GROUPS, SHIFT_PREFERENCES
+from jobmatch.residents.enums import EmploymentStatus, PriorityGroup, ShiftPreference
+from jobmatch.vocabulary import compact
 
-# The names the export writes; each is one parse_education reads back.
-EDUCATION_NAMES_ZH = {
-    "postgraduate": "研究生",
-    "bachelor": "本科",
-    "college": "大专",
-    "secondary_vocational": "中专",
-    "senior_high": "高中",
-    "junior_high": "初中",
-    "primary": "小学",
-    "other": "其他",
-}
-SHIFT_NAMES_ZH = {"day": "白班", "night": "夜班", "any": "不限"}
-GROUP_NAMES_ZH = {
-    "relocated": "搬迁户",
-    "poverty_alleviated": "脱贫户",
-    "monitored": "监测户",
-    "low_income": "低保户",
-    "disabled": "残疾人",
-    "zero_employment_family": "零就业家庭",
-    "veteran": "退役军人",
-}
-EMPLOYMENT_NAMES_ZH = {
-    "unemployed": "未就业",
-    "employed": "已就业",
-    "self_employed": "灵活就业",
-    "in_training": "培训中",
-    "not_seeking": "暂不求职",
-}
-
-_SHIFT_WORDS = {
-    "day": ["白班", "白天", "日班", "长白班", "常白班", "白"],
-    "night": ["夜班", "晚班", "夜间", "夜"],
-    # Someone who accepts rotating shifts works days and nights alike: "any" is the honest fit.
-    "any": [
-        "不限",
-        "均可",
-        "都可以",
-        "都行",
-        "皆可",
-        "无要求",
-        "随意",
-        "倒班",
-        "轮班",
-        "两班倒",
-        "三班倒",
-    ],
-}
-_GROUP_WORDS = {
-    "relocated": ["搬迁户", "易地搬迁户", "易地扶贫搬迁", "易地扶贫搬迁户", "移民搬迁户", "搬迁"],
-    "poverty_alleviated": ["脱贫户", "脱贫人口", "脱贫", "建档立卡户", "建档立卡脱贫户"],
-    "monitored": [
-        "监测户",
-        "监测对象",
-        "防返贫监测对象",
-        "边缘易致贫户",
-        "脱贫不稳定户",
-        "突发严重困难户",
-    ],
-    "low_income": ["低保户", "低保", "低保对象", "低保家庭"],
-    "disabled": ["残疾人", "残疾", "残疾人员"],
-    "zero_employment_family": ["零就业家庭", "零就业", "零就业户"],
-    "veteran": ["退役军人", "退伍军人", "复员军人"],
-}
+# Words a roster writes in the priority-group column for "none of them".
 _NO_GROUP_WORDS = {"无", "否", "一般户", "普通户", "一般", "-", "/"}
-_EMPLOYMENT_WORDS = {
-    "unemployed": ["未就业", "失业", "待业", "无业", "未就业人员"],
-    "employed": ["已就业", "就业", "在岗", "务工", "在职"],
-    "self_employed": ["灵活就业", "自主创业", "个体", "自雇", "创业"],
-    "in_training": ["培训中", "在培", "参加培训", "在训"],
-    "not_seeking": ["暂不求职", "不求职", "无就业意愿", "暂不就业"],
-}
 
 LIST_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
-
-
-def _lookup(words: dict[str, list[str]], values: tuple[str, ...]) -> dict[str, str]:
-    table = {value: value for value in values}
-    for value, names in words.items():
-        for name in names:
-            table[name] = value
-    return table
-
-
-_SHIFTS = _lookup(_SHIFT_WORDS, SHIFT_PREFERENCES)
-_GROUPS = _lookup(_GROUP_WORDS, PRIORITY_GROUPS)
-_EMPLOYMENT = _lookup(_EMPLOYMENT_WORDS, EMPLOYMENT_STATUSES)
-
-
-def compact(value: str) -> str:
-    """Full-width to ASCII, white space removed, lower case (for English field values)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
-
 
 _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
 
@@ -119,36 +33,29 @@ def split_list(value: str) -> list[str]:
 
 
 def parse_shift(value: str) -> str:
-    text = compact(value)
-    if text in _SHIFTS:
-        return _SHIFTS[text]
-    raise ValueError(f"无法识别的班次意向“{value}”，请填写白班、夜班或不限。")
+    return ShiftPreference.parse(value).value
 
 
 def parse_groups(value: str) -> list[str]:
     groups: list[str] = []
     unknown: list[str] = []
     for item in split_list(value):
-        word = item.lower()
-        if word in _NO_GROUP_WORDS:
+        if item.lower() in _NO_GROUP_WORDS:
             continue
-        if word in _GROUPS:
-            if _GROUPS[word] not in groups:
-                groups.append(_GROUPS[word])
-        else:
+        group = PriorityGroup.lookup(item)
+        if group is None:
             unknown.append(item)
+        elif group.value not in groups:
+            groups.append(group.value)
     if unknown:
-        choices = "、".join(GROUP_NAMES_ZH.values())
-        raise ValueError(f"无法识别的人员类别：{'、'.join(unknown)}。可填写：{choices}。")
+        raise ValueError(
+            f"无法识别的人员类别：{'、'.join(unknown)}。可填写：{PriorityGroup.choices()}。"
+        )
     return groups
 
 
 def parse_employment_status(value: str) -> str:
-    text = compact(value)
-    if text in _EMPLOYMENT:
-        return _EMPLOYMENT[text]
-    choices = "、".join(EMPLOYMENT_NAMES_ZH.values())
-    raise ValueError(f"无法识别的就业状态“{value}”，请填写：{choices}。")
+    return EmploymentStatus.parse(value).value
 
 
 MAX_WAGE = 1_000_000

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from jobmatch.seed.demo import demo_accounts_command
 from jobmatch.seed.files import SeedError
 from jobmatch.seed.loader import load_seed
 
@@ -37,3 +38,4 @@ def seed_command(data_dir: Path | None) -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_command)
+    app.cli.add_command(demo_accounts_command)

@@ -5,12 +5,11 @@ Rows are numbered as a spreadsheet numbers them: the header is row 1, the first 
 
 import csv
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-# Seed times are written in China Standard Time (no daylight saving); the database keeps UTC.
-CHINA_TIME = timezone(timedelta(hours=8))
+from jobmatch.clock import CHINA
 
 
 class SeedError(Exception):
@@ -26,7 +25,7 @@ class SeedError(Exception):
 
 def local_time(day: date, at: time = time(9, 0)) -> datetime:
     """A China-time wall clock reading as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=CHINA_TIME).astimezone(UTC)
+    return datetime.combine(day, at, tzinfo=CHINA).astimezone(UTC)
 
 
 class Row:
@@ -115,7 +114,7 @@ class Row:
                 parsed = datetime.fromisoformat(value)
             except ValueError:
                 raise ValueError(f"时间应写作YYYY-MM-DD HH:MM，现为“{value}”。") from None
-            return parsed.replace(tzinfo=CHINA_TIME).astimezone(UTC)
+            return parsed.replace(tzinfo=CHINA).astimezone(UTC)
 
         return self.parse(field, check)
 

@@ -15,6 +15,7 @@ from time import perf_counter
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from jobmatch import clock
 from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
@@ -85,7 +86,7 @@ def load_seed(directory: Path, today: date | None = None) -> SeedReport:
     """Load every seed file in one transaction; raise SeedError and keep nothing on a bad row."""
     started = perf_counter()
     try:
-        loaded, counts = _load(Path(directory), today or date.today())
+        loaded, counts = _load(Path(directory), today or clock.today())
         db.session.commit()
     except BaseException:
         db.session.rollback()

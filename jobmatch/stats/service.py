@@ -7,12 +7,13 @@ from jobmatch.firms.models import Firm
 from jobmatch.orders.models import Order
 from jobmatch.posts.models import CATEGORIES, Post
 from jobmatch.residents.models import Resident
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
 
 def compute_stats() -> dict:
     """Firms, openings and fills by category, residents, people trained, orders by product."""
-    completed = Enrollment.status == "completed"
+    completed = Enrollment.status == EnrollmentStatus.COMPLETED
     firms, residents, trained_total = db.session.execute(
         select(
             select(func.count(Firm.id)).scalar_subquery(),

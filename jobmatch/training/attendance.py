@@ -15,15 +15,17 @@ from jobmatch.database import utcnow
 from jobmatch.errors import Conflict, Invalid
 from jobmatch.extensions import db
 from jobmatch.training.enrollments import get_session
+from jobmatch.training.enums import AttendanceMark, EnrollmentStatus
 from jobmatch.training.models import Attendance, AttendanceChange, Enrollment, TrainingSession
 
 INVALID = "输入有误，请按提示修改。"
 
 
-def mark_of(attendance: Attendance | None, session: TrainingSession) -> str:
+def mark_of(attendance: Attendance | None, session: TrainingSession) -> AttendanceMark:
     if attendance is None:
-        return "absent"
-    return "late" if attendance.signed_in_at.time() > session.starts_at else "present"
+        return AttendanceMark.ABSENT
+    late = attendance.signed_in_at.time() > session.starts_at
+    return AttendanceMark.LATE if late else AttendanceMark.PRESENT
 
 
 def history(actor: User, session_id: int) -> list[tuple[AttendanceChange, int]]:
@@ -40,12 +42,12 @@ def history(actor: User, session_id: int) -> list[tuple[AttendanceChange, int]]:
 
 def _target(session: TrainingSession, data: dict) -> tuple[datetime | None, Decimal | None]:
     """The sign-in time and hours the new mark stands for."""
-    if data["mark"] == "absent":
+    if data["mark"] == AttendanceMark.ABSENT:
         return None, None
     start = datetime.combine(session.held_on, session.starts_at)
     end = datetime.combine(session.held_on, session.ends_at)
     signed_in_at = start
-    if data["mark"] == "late":
+    if data["mark"] == AttendanceMark.LATE:
         signed_in_at = data.get("signed_in_at")
         if signed_in_at is None:
             raise Invalid(INVALID, {"signed_in_at": ["迟到请填写到达时间。"]})
@@ -78,7 +80,7 @@ def correct_attendance(actor: User, session_id: int, data: dict) -> AttendanceCh
     # Lock the enrollment (and so its hours) before reading the sign-in it may change.
     locked = db.session.execute(
         update(Enrollment)
-        .where(Enrollment.id == enrollment.id, Enrollment.status == "enrolled")
+        .where(Enrollment.id == enrollment.id, Enrollment.status == EnrollmentStatus.ENROLLED)
         .values(updated_at=utcnow()),
         execution_options={"synchronize_session": False},
     )

@@ -9,11 +9,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
-from jobmatch.database import utcnow
+from jobmatch.database import paginate, utcnow
 from jobmatch.errors import Conflict, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.residents.models import ResidentSkill
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import (
     Assessment,
     Attendance,
@@ -26,11 +28,8 @@ from jobmatch.training.service import (
     get_cohort,
     lock_cohort,
     lock_residents,
-    page_of,
     require_staff,
 )
-
-STATUS_NAMES = {"enrolled": "在读", "completed": "已结业", "dropped": "已退学，可改回在读"}
 
 
 def list_enrollments(
@@ -38,7 +37,7 @@ def list_enrollments(
 ) -> tuple[list[Enrollment], int]:
     get_cohort(actor, cohort_id)
     statement = select(Enrollment).where(Enrollment.cohort_id == cohort_id).order_by(Enrollment.id)
-    return page_of(statement, page, page_size)
+    return paginate(statement, page, page_size)
 
 
 def get_enrollment(actor: User, enrollment_id: int) -> Enrollment:
@@ -67,7 +66,7 @@ def _clashing_cohort(cohort_id: int, resident_id: int) -> tuple[str, date] | Non
         .where(
             mine.cohort_id == cohort_id,
             Enrollment.resident_id == resident_id,
-            Enrollment.status != "dropped",
+            Enrollment.status != EnrollmentStatus.DROPPED,
         )
         .order_by(theirs.held_on)
         .limit(1)
@@ -95,10 +94,14 @@ def enroll(actor: User, cohort_id: int, resident_id: int) -> Enrollment:
         )
     ).first()
     if existing is not None:
-        status = STATUS_NAMES[existing.status]
+        status = EnrollmentStatus(existing.status).label
+        if existing.status == EnrollmentStatus.DROPPED:
+            status += f"，可改回{EnrollmentStatus.ENROLLED.label}"
         raise Conflict(f"该居民已在本期名单中（报名记录 {existing.id}，{status}）。")
     _take_seat(cohort, resident_id)
-    enrollment = Enrollment(cohort_id=cohort_id, resident_id=resident_id, status="enrolled")
+    enrollment = Enrollment(
+        cohort_id=cohort_id, resident_id=resident_id, status=EnrollmentStatus.ENROLLED
+    )
     db.session.add(enrollment)
     try:
         db.session.commit()
@@ -124,11 +127,11 @@ def change_status(actor: User, enrollment_id: int, status: str) -> Enrollment:
     enrollment = get_enrollment(actor, enrollment_id)
     cohort = lock_cohort(enrollment.cohort_id)
     db.session.refresh(enrollment)
-    if enrollment.status == "completed":
+    if enrollment.status == EnrollmentStatus.COMPLETED:
         raise Conflict("已结业的记录不能更改状态。")
     if enrollment.status == status:
         return enrollment
-    if status == "enrolled":
+    if status == EnrollmentStatus.ENROLLED:
         lock_residents([enrollment.resident_id])
         _take_seat(cohort, enrollment.resident_id)
     enrollment.status = status
@@ -169,7 +172,7 @@ def record_attendance(actor: User, session_id: int, data: dict) -> tuple[Attenda
     ).first()
     if enrollment is None:
         raise Invalid("该居民未报名本期培训。", {"resident_id": ["未报名本期培训，不能签到。"]})
-    if enrollment.status != "enrolled":
+    if enrollment.status != EnrollmentStatus.ENROLLED:
         raise Conflict("该学员已退学或已结业，不能再签到。")
     start = datetime.combine(session.held_on, session.starts_at)
     end = datetime.combine(session.held_on, session.ends_at)
@@ -185,7 +188,7 @@ def record_attendance(actor: User, session_id: int, data: dict) -> tuple[Attenda
     # Conditional on the status, so that a trainee dropped meanwhile gains no hours.
     added = db.session.execute(
         update(Enrollment)
-        .where(Enrollment.id == enrollment.id, Enrollment.status == "enrolled")
+        .where(Enrollment.id == enrollment.id, Enrollment.status == EnrollmentStatus.ENROLLED)
         .values(hours_attended=Enrollment.hours_attended + hours, updated_at=utcnow()),
         execution_options={"synchronize_session": False},
     )
@@ -242,9 +245,9 @@ def hours_needed(cohort: Cohort) -> Decimal:
 def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
     """Record a sitting; a pass (at most one resit) completes and confers the program's skills."""
     enrollment = _lock_enrollment(actor, enrollment_id)
-    if enrollment.status == "dropped":
+    if enrollment.status == EnrollmentStatus.DROPPED:
         raise Conflict("已退学的学员不能参加考核。")
-    if enrollment.status == "completed":
+    if enrollment.status == EnrollmentStatus.COMPLETED:
         raise Conflict("该学员已通过考核并结业。")
     attempts = db.session.scalar(
         select(func.count(Assessment.id)).where(Assessment.enrollment_id == enrollment_id)
@@ -260,7 +263,7 @@ def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
         )
     pass_mark = current_app.config["TRAINING_PASS_MARK"]
     passed = data["theory_score"] >= pass_mark and data["practical_score"] >= pass_mark
-    assessed_on = data.get("assessed_on") or date.today()
+    assessed_on = data.get("assessed_on") or clock.today()
     assessment = Assessment(
         enrollment_id=enrollment_id,
         attempt=attempts + 1,
@@ -272,7 +275,7 @@ def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
     db.session.add(assessment)
     enrollment.passed = passed
     if passed:
-        enrollment.status = "completed"
+        enrollment.status = EnrollmentStatus.COMPLETED
         enrollment.completed_on = assessed_on
         grant_program_skills(enrollment.resident_id, cohort.program)
     db.session.commit()
@@ -281,11 +284,11 @@ def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
 
 def issue_certificate(actor: User, enrollment_id: int, data: dict) -> Enrollment:
     enrollment = _lock_enrollment(actor, enrollment_id)
-    if enrollment.status != "completed":
+    if enrollment.status != EnrollmentStatus.COMPLETED:
         raise Conflict("学员尚未通过考核结业，不能发证。")
     if enrollment.certificate_no is not None:
         raise Conflict(f"该学员已发证（编号 {enrollment.certificate_no}）。")
-    issued_on = data.get("issued_on") or date.today()
+    issued_on = data.get("issued_on") or clock.today()
     if enrollment.completed_on is not None and issued_on < enrollment.completed_on:
         raise Invalid(
             "发证日期有误。", {"issued_on": [f"不能早于结业日期{enrollment.completed_on}。"]}

@@ -22,14 +22,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from jobmatch.catalogue.models import Skill
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
-from jobmatch.posts.models import _in
+from jobmatch.training.enums import (
+    AttendanceMark,
+    CertificateType,
+    CohortMode,
+    CohortState,
+    EnrollmentStatus,
+)
 
-COHORT_MODES = ("classroom", "on_the_job")
-COHORT_STATES = ("planned", "running", "finished")
-ENROLLMENT_STATUSES = ("enrolled", "completed", "dropped")
-CERTIFICATE_TYPES = ("training", "special_ability")  # 培训合格证书 / 专项职业能力证书
+COHORT_MODES = CohortMode.values()
+COHORT_STATES = CohortState.values()
+ENROLLMENT_STATUSES = EnrollmentStatus.values()
+CERTIFICATE_TYPES = CertificateType.values()
+ATTENDANCE_MARKS = AttendanceMark.values()
 
 program_skills = Table(
     "program_skills",
@@ -43,14 +50,14 @@ class Program(db.Model):
     __tablename__ = "programs"
     __table_args__ = (
         CheckConstraint("hours > 0", name="hours_positive"),
-        CheckConstraint(_in("certificate_type", CERTIFICATE_TYPES), name="certificate_type"),
+        CheckConstraint(one_of("certificate_type", CERTIFICATE_TYPES), name="certificate_type"),
     )
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     occupation_code: Mapped[str | None] = mapped_column(ForeignKey("occupations.code"))
     hours: Mapped[int]
-    certificate_type: Mapped[str] = mapped_column(String(32), default="training")
+    certificate_type: Mapped[str] = mapped_column(String(32), default=CertificateType.TRAINING)
 
     skills: Mapped[list[Skill]] = relationship(secondary=program_skills, order_by=Skill.code)
 
@@ -60,8 +67,11 @@ class Cohort(Timestamps, db.Model):
 
     __tablename__ = "cohorts"
     __table_args__ = (
-        CheckConstraint(_in("mode", COHORT_MODES), name="mode"),
-        CheckConstraint("mode <> 'on_the_job' OR firm_id IS NOT NULL", name="on_the_job_firm"),
+        CheckConstraint(one_of("mode", COHORT_MODES), name="mode"),
+        CheckConstraint(
+            f"mode <> '{CohortMode.ON_THE_JOB.value}' OR firm_id IS NOT NULL",
+            name="on_the_job_firm",
+        ),
         CheckConstraint("ends_on >= starts_on", name="dates"),
         CheckConstraint("capacity >= 1", name="capacity_positive"),
         CheckConstraint("hours > 0", name="hours_positive"),
@@ -70,7 +80,7 @@ class Cohort(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     program_code: Mapped[str] = mapped_column(ForeignKey("programs.code"), index=True)
     name: Mapped[str] = mapped_column(String(128))
-    mode: Mapped[str] = mapped_column(String(16), default="classroom")
+    mode: Mapped[str] = mapped_column(String(16), default=CohortMode.CLASSROOM)
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firms.id"), index=True)
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
     location: Mapped[str | None] = mapped_column(String(128))
@@ -97,15 +107,18 @@ class Enrollment(Timestamps, db.Model):
     __tablename__ = "enrollments"
     __table_args__ = (
         UniqueConstraint("cohort_id", "resident_id"),
-        CheckConstraint(_in("status", ENROLLMENT_STATUSES), name="status"),
+        CheckConstraint(one_of("status", ENROLLMENT_STATUSES), name="status"),
         CheckConstraint("hours_attended >= 0", name="hours_attended"),
-        CheckConstraint("status = 'completed' OR certificate_no IS NULL", name="certificate"),
+        CheckConstraint(
+            f"status = '{EnrollmentStatus.COMPLETED.value}' OR certificate_no IS NULL",
+            name="certificate",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="enrolled")
+    status: Mapped[str] = mapped_column(String(16), default=EnrollmentStatus.ENROLLED)
     hours_attended: Mapped[Decimal] = mapped_column(Numeric(6, 1), default=0)
     passed: Mapped[bool | None] = mapped_column(Boolean)
     certificate_no: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -119,7 +132,7 @@ class Enrollment(Timestamps, db.Model):
 # Seats taken: every enrollment not dropped. Read again after the cohort's lock to check capacity.
 Cohort.enrolled = column_property(
     select(func.count(Enrollment.id))
-    .where(Enrollment.cohort_id == Cohort.id, Enrollment.status != "dropped")
+    .where(Enrollment.cohort_id == Cohort.id, Enrollment.status != EnrollmentStatus.DROPPED)
     .correlate_except(Enrollment)
     .scalar_subquery()
 )
@@ -164,9 +177,6 @@ class Attendance(db.Model):
     session: Mapped[TrainingSession] = relationship()
 
 
-ATTENDANCE_MARKS = ("present", "late", "absent")
-
-
 class AttendanceChange(Timestamps, db.Model):
     """A correction of a trainee's attendance at one session, kept with who made it and why.
 
@@ -176,8 +186,8 @@ class AttendanceChange(Timestamps, db.Model):
 
     __tablename__ = "attendance_changes"
     __table_args__ = (
-        CheckConstraint(_in("was", ATTENDANCE_MARKS), name="was"),
-        CheckConstraint(_in("became", ATTENDANCE_MARKS), name="became"),
+        CheckConstraint(one_of("was", ATTENDANCE_MARKS), name="was"),
+        CheckConstraint(one_of("became", ATTENDANCE_MARKS), name="became"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,16 +1,15 @@
 """Training API: programs, cohorts, their sessions, the subsidy roster and the figures."""
 
 from functools import partial
-from io import BytesIO
 
-from flask import send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, current_user
 from jobmatch.api_docs import secured
+from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
 from jobmatch.training import service, subsidy
-from jobmatch.training.docs import ERRORS, XLSX
+from jobmatch.training.docs import ERRORS
 from jobmatch.training.schemas import (
     CohortCreate,
     CohortOut,
@@ -33,7 +32,7 @@ ROSTER_RESPONSE = {
     "description": "The roster as JSON, or with format=xlsx as a spreadsheet",
     "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/SubsidyRosterOut"}},
-        XLSX: {"schema": {"type": "string", "format": "binary"}},
+        XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
     },
 }
 
@@ -148,11 +147,8 @@ class CohortSubsidy(MethodView):
         """The subsidy claim roster of the cohort's completed trainees, as JSON or as xlsx."""
         roster = subsidy.cohort_roster(current_user(), cohort_id)
         if args["format"] == "xlsx":
-            return send_file(
-                BytesIO(subsidy.roster_workbook(roster)),
-                mimetype=XLSX,
-                as_attachment=True,
-                download_name=f"{roster.cohort.name}培训补贴花名册.xlsx",
+            return xlsx_response(
+                subsidy.roster_workbook(roster), f"{roster.cohort.name}培训补贴花名册.xlsx"
             )
         return roster
 

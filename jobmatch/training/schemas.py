@@ -1,10 +1,12 @@
 """Input and output schemas of the training API: programs, cohorts, sessions, enrollments."""
 
 import re
-from datetime import timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from jobmatch.clock import CHINA
+from jobmatch.schemas import Id, InputSchema
+from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
 from jobmatch.training.models import (
     ATTENDANCE_MARKS,
     CERTIFICATE_TYPES,
@@ -12,9 +14,6 @@ from jobmatch.training.models import (
     COHORT_STATES,
     ENROLLMENT_STATUSES,
 )
-
-# China keeps one time zone and no daylight saving; sign-in times are Beijing wall-clock time.
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # marshmallow's own messages are English; a bureau clerk reads these instead.
 _MESSAGES_BY_TYPE = {
@@ -29,9 +28,7 @@ _MESSAGES_BY_TYPE = {
 }
 
 
-class TrainingSchema(Schema):
-    error_messages = {"unknown": "不认识的字段。", "type": "输入应为 JSON 对象。"}
-
+class TrainingSchema(InputSchema):
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         messages = {"required": "必填。", "null": "不能为空。"}
         for field_type, message in _MESSAGES_BY_TYPE.items():
@@ -69,7 +66,9 @@ class ProgramCreate(TrainingSchema):
     skills = fields.List(
         fields.String(), load_default=list, metadata={"description": "skill codes"}
     )
-    certificate_type = fields.String(load_default="training", validate=_one_of(CERTIFICATE_TYPES))
+    certificate_type = fields.String(
+        load_default=CertificateType.TRAINING, validate=_one_of(CERTIFICATE_TYPES)
+    )
 
 
 class ProgramUpdate(TrainingSchema):
@@ -98,7 +97,7 @@ class ProgramOut(Schema):
 class CohortQuery(TrainingSchema):
     program_code = fields.String(validate=_CODE)
     mode = fields.String(validate=_one_of(COHORT_MODES))
-    firm_id = fields.Integer(validate=_range(1))
+    firm_id = Id()
     state = fields.String(
         validate=_one_of(COHORT_STATES),
         metadata={"description": "planned, running or finished, judged on today's date"},
@@ -107,7 +106,7 @@ class CohortQuery(TrainingSchema):
 
 class _CohortFields(TrainingSchema):
     name = fields.String(validate=validate.Length(1, 128, error="长度1到128个字。"))
-    community_id = fields.Integer(allow_none=True, validate=_range(1))
+    community_id = Id(allow_none=True)
     location = fields.String(allow_none=True, validate=validate.Length(max=128))
     instructor = fields.String(allow_none=True, validate=validate.Length(max=64))
     starts_on = fields.Date()
@@ -123,17 +122,15 @@ class _CohortFields(TrainingSchema):
 
 class CohortCreate(_CohortFields):
     program_code = fields.String(required=True, validate=_CODE)
-    mode = fields.String(load_default="classroom", validate=_one_of(COHORT_MODES))
-    firm_id = fields.Integer(
-        allow_none=True, validate=_range(1), metadata={"description": "required on the job"}
-    )
+    mode = fields.String(load_default=CohortMode.CLASSROOM, validate=_one_of(COHORT_MODES))
+    firm_id = Id(allow_none=True, metadata={"description": "required on the job"})
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(required=True)
     capacity = fields.Integer(required=True, validate=_range(1, 1000))
 
     @validates_schema
     def firm_on_the_job(self, data, **kwargs):
-        if data.get("mode") == "on_the_job" and not data.get("firm_id"):
+        if data.get("mode") == CohortMode.ON_THE_JOB and not data.get("firm_id"):
             raise ValidationError("驻企跟班培训须填写企业。", "firm_id")
 
 
@@ -186,9 +183,9 @@ class TrainingSessionOut(Schema):
 
 
 class AttendanceCreate(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
     signed_in_at = fields.NaiveDateTime(
-        timezone=BEIJING, metadata={"description": "Beijing time; default: the session's start"}
+        timezone=CHINA, metadata={"description": "Beijing time; default: the session's start"}
     )
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the session's"}
@@ -196,10 +193,10 @@ class AttendanceCreate(TrainingSchema):
 
 
 class AttendanceCorrection(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
     mark = fields.String(required=True, validate=_one_of(ATTENDANCE_MARKS))
     signed_in_at = fields.NaiveDateTime(
-        timezone=BEIJING, metadata={"description": "Beijing time; required when late"}
+        timezone=CHINA, metadata={"description": "Beijing time; required when late"}
     )
     hours = fields.Decimal(places=1, validate=_range(0.5, 24))
     reason = fields.String(required=True, validate=validate.Length(1, 200, error="1到200个字。"))
@@ -218,13 +215,13 @@ class AttendanceOut(Schema):
 
 
 class EnrollmentCreate(TrainingSchema):
-    resident_id = fields.Integer(required=True, validate=_range(1))
+    resident_id = Id(required=True)
 
 
 class EnrollmentUpdate(TrainingSchema):
     status = fields.String(
         required=True,
-        validate=_one_of(("enrolled", "dropped")),
+        validate=_one_of((EnrollmentStatus.ENROLLED, EnrollmentStatus.DROPPED)),
         metadata={"description": "completed comes only from a passed assessment"},
     )
 

@@ -10,18 +10,21 @@ lock reads what the transactions that held it before have committed.
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased, joinedload
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community
-from jobmatch.database import utcnow
+from jobmatch.database import paginate, utcnow
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.residents.models import Resident
+from jobmatch.training.enums import CohortState, EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program, TrainingSession
 
 
@@ -32,7 +35,7 @@ def require_staff(actor: User | None) -> None:
 
 def list_enrollments_for_resident(actor: User | None, resident_id: int) -> list[Enrollment]:
     """A resident's training, newest first, with each cohort's program: staff, or the resident."""
-    own = actor is not None and actor.role == "resident" and actor.resident_id == resident_id
+    own = actor is not None and actor.role == Role.RESIDENT and actor.resident_id == resident_id
     if not (is_staff(actor) or own):
         raise Forbidden("只能查看本人的培训记录。")
     return list(
@@ -43,12 +46,6 @@ def list_enrollments_for_resident(actor: User | None, resident_id: int) -> list[
             .order_by(Enrollment.id.desc())
         )
     )
-
-
-def page_of(statement: Select, page: int, page_size: int) -> tuple[list, int]:
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    items = db.session.scalars(statement.limit(page_size).offset((page - 1) * page_size)).all()
-    return list(items), total
 
 
 def lock_cohort(cohort_id: int) -> Cohort:
@@ -80,7 +77,7 @@ def lock_residents(resident_ids: list[int]) -> set[int]:
 
 def list_programs(actor: User, page: int, page_size: int) -> tuple[list[Program], int]:
     require_staff(actor)
-    return page_of(select(Program).order_by(Program.code), page, page_size)
+    return paginate(select(Program).order_by(Program.code), page, page_size)
 
 
 def get_program(actor: User, code: str) -> Program:
@@ -141,14 +138,14 @@ def list_cohorts(
     for key in ("program_code", "mode", "firm_id"):
         if key in filters:
             statement = statement.where(getattr(Cohort, key) == filters[key])
-    day = today or date.today()
-    if filters.get("state") == "planned":
+    day = today or clock.today()
+    if filters.get("state") == CohortState.PLANNED:
         statement = statement.where(Cohort.starts_on > day)
-    elif filters.get("state") == "running":
+    elif filters.get("state") == CohortState.RUNNING:
         statement = statement.where(Cohort.starts_on <= day, Cohort.ends_on >= day)
-    elif filters.get("state") == "finished":
+    elif filters.get("state") == CohortState.FINISHED:
         statement = statement.where(Cohort.ends_on < day)
-    return page_of(statement, page, page_size)
+    return paginate(statement, page, page_size)
 
 
 def get_cohort(actor: User, cohort_id: int) -> Cohort:
@@ -237,8 +234,8 @@ def clashing_residents(cohort_id: int, held_on, starts_at, ends_at) -> list[tupl
         .join(Resident, Resident.id == mine.resident_id)
         .where(
             mine.cohort_id == cohort_id,
-            mine.status != "dropped",
-            theirs.status != "dropped",
+            mine.status != EnrollmentStatus.DROPPED,
+            theirs.status != EnrollmentStatus.DROPPED,
             TrainingSession.held_on == held_on,
             TrainingSession.starts_at < ends_at,
             TrainingSession.ends_at > starts_at,
@@ -276,7 +273,7 @@ def add_session(actor: User, cohort_id: int, data: dict) -> TrainingSession:
         )
     trainees = db.session.scalars(
         select(Enrollment.resident_id).where(
-            Enrollment.cohort_id == cohort_id, Enrollment.status != "dropped"
+            Enrollment.cohort_id == cohort_id, Enrollment.status != EnrollmentStatus.DROPPED
         )
     ).all()
     lock_residents(list(trainees))

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from io import BytesIO
 
 from flask import current_app
 from openpyxl import Workbook
@@ -22,11 +21,15 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from jobmatch import clock
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.audit import service as audit
 from jobmatch.errors import Conflict
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
+from jobmatch.spreadsheets import write_row
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import (
     Attendance,
     Cohort,
@@ -126,7 +129,7 @@ def _completed(scope: list) -> list:
         )
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
         .join(Program, Program.code == Cohort.program_code)
-        .where(Enrollment.status == "completed", *scope)
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED, *scope)
         .order_by(Enrollment.id)
     ).all()
 
@@ -136,7 +139,7 @@ def _days_signed_in(scope: list) -> dict[int, int]:
         select(Attendance.enrollment_id, func.count(distinct(TrainingSession.held_on)))
         .join(TrainingSession, TrainingSession.id == Attendance.session_id)
         .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
-        .where(Enrollment.status == "completed", *scope)
+        .where(Enrollment.status == EnrollmentStatus.COMPLETED, *scope)
         .group_by(Attendance.enrollment_id)
     )
     return dict(rows.all())
@@ -152,7 +155,7 @@ def compute_rows(cohort_id: int | None = None) -> list[SubsidyRow]:
     if cohort_id is not None:
         trainee = aliased(Enrollment)
         trainees = select(trainee.resident_id).where(
-            trainee.cohort_id == cohort_id, trainee.status == "completed"
+            trainee.cohort_id == cohort_id, trainee.status == EnrollmentStatus.COMPLETED
         )
         scope = [Enrollment.resident_id.in_(trainees)]
         claim_scope = [SubsidyClaim.resident_id.in_(trainees)]
@@ -240,7 +243,7 @@ def cohort_roster(actor: User, cohort_id: int) -> Roster:
             Resident.id.in_([row.resident_id for row in rows])
         )
     )
-    full = actor.role == "admin"
+    full = actor.role == Role.ADMIN
     people_by_id = {
         rid: (name, number if full else mask_id_number(number)) for rid, name, number in people
     }
@@ -265,7 +268,7 @@ def file_claims(actor: User, cohort_id: int, claimed_on: date | None = None) -> 
                     year=row.year,
                     days=row.days,
                     amount=row.amount,
-                    claimed_on=claimed_on or date.today(),
+                    claimed_on=claimed_on or clock.today(),
                 )
             )
     try:
@@ -276,21 +279,22 @@ def file_claims(actor: User, cohort_id: int, claimed_on: date | None = None) -> 
     return cohort_roster(actor, cohort_id)
 
 
-def roster_workbook(roster: Roster) -> bytes:
+def roster_workbook(roster: Roster) -> Workbook:
     """The claim roster as the bureau files it: a title, the header row, trainees, a total."""
     cohort = roster.cohort
     book = Workbook()
     sheet = book.active
     sheet.title = "补贴申领花名册"
-    sheet.append([f"{cohort.name} 培训补贴申领花名册（{cohort.starts_on}至{cohort.ends_on}）"])
+    write_row(sheet, [f"{cohort.name} 培训补贴申领花名册（{cohort.starts_on}至{cohort.ends_on}）"])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append(list(HEADERS))
+    write_row(sheet, HEADERS)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for number, row in enumerate(roster.rows, start=1):
-        sheet.append(
+        write_row(
+            sheet,
             [
                 number,
                 row.name,
@@ -301,15 +305,14 @@ def roster_workbook(roster: Roster) -> bytes:
                 row.standard,
                 float(row.amount),
                 row.note,
-            ]
+            ],
         )
-    sheet.append(
-        ["合计", "", "", "", "", sum(row.days for row in roster.rows), "", float(roster.total), ""]
+    write_row(
+        sheet,
+        ["合计", "", "", "", "", sum(row.days for row in roster.rows), "", float(roster.total), ""],
     )
     for cell in sheet["H"][2:]:
         cell.number_format = "0.00"
     for column, width in zip("ABCDEFGHI", (6, 10, 22, 16, 24, 10, 34, 12, 30), strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return book

@@ -9,6 +9,7 @@ from sqlalchemy import case, distinct, func, select
 
 from jobmatch.accounts.models import User
 from jobmatch.extensions import db
+from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program, SubsidyClaim
 from jobmatch.training.service import require_staff
 from jobmatch.training.subsidy import compute_rows
@@ -24,7 +25,7 @@ def _count_where(condition):
 
 def training_summary(actor: User) -> dict:
     require_staff(actor)
-    completed = Enrollment.status == "completed"
+    completed = Enrollment.status == EnrollmentStatus.COMPLETED
     per_program = db.session.execute(
         select(
             Program.code,
@@ -33,7 +34,7 @@ def training_summary(actor: User) -> dict:
             func.count(Enrollment.id),
             func.count(distinct(case((completed, Enrollment.resident_id)))),
             _count_where(completed),
-            _count_where(Enrollment.status == "dropped"),
+            _count_where(Enrollment.status == EnrollmentStatus.DROPPED),
             func.count(Enrollment.passed),
             _count_where(Enrollment.passed.is_(True)),
             func.count(Enrollment.certificate_no),

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from jobmatch.applications.models import FINISHED_STATUSES
+from jobmatch.applications.enums import FINISHED_STATUSES
 
 PAGE_SIZE = 20
 FINISHED_SHOWN = 20

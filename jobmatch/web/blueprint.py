@@ -1,17 +1,14 @@
 """The one blueprint every page module adds its views to."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 
 from flask import Blueprint
 
+from jobmatch.clock import china_time
 from jobmatch.web import labels
 from jobmatch.web.session import web_user
 
 blp = Blueprint("web", __name__)
-
-
-# The county keeps Beijing time all year; times are stored in UTC.
-BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 @blp.record_once
@@ -24,9 +21,7 @@ def local_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """A stored time as the reader's clock shows it."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(BEIJING).strftime(pattern)
+    return china_time(moment).strftime(pattern)
 
 
 @blp.app_context_processor

@@ -2,15 +2,18 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
+from jobmatch.accounts.enums import Role
 from jobmatch.applications import service as applications
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.schemas import ApplicationMove
 from jobmatch.applications.workflow import TRANSITIONS, role_may_move_to
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.errors import DomainError, NotFound
 from jobmatch.firms import service as firms
 from jobmatch.orders import reviews
 from jobmatch.orders import service as orders
 from jobmatch.posts import service as posts
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.schemas import PostCreate
 from jobmatch.web import people
 from jobmatch.web.application_lists import ApplicationsShown
@@ -26,16 +29,22 @@ POST_FORM_SKIP = ("firm_id", "required_certificates")
 
 def next_moves(role: str, status: str) -> list[str]:
     """The moves the workflow offers this role from ``status``, in the workflow's order."""
-    order = ("interview", "hired", "rejected", "withdrawn", "applied")
+    order = (
+        ApplicationStatus.INTERVIEW,
+        ApplicationStatus.HIRED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.APPLIED,
+    )
     return [s for s in order if s in TRANSITIONS[status] and role_may_move_to(role, s)]
 
 
 @blp.get("/firm")
-@page_for("firm")
+@page_for(Role.FIRM)
 def firm(user):
     """The firm's posts, the applications to its posts, and its piecework orders."""
     own_posts, _ = posts.list_posts({"firm_id": user.firm_id}, 1, ALL)
-    own_posts.sort(key=lambda post: (post.status != "open", -post.id))
+    own_posts.sort(key=lambda post: (post.status != PostStatus.OPEN, -post.id))
     received, _ = applications.list_applications(user, {}, page=1, page_size=ALL)
     own_orders, _ = orders.list_orders(user, {}, 1, ALL)
     deliveries = {order.id: _latest_deliveries(user, order.id) for order in own_orders}
@@ -61,7 +70,7 @@ def _latest_deliveries(user, order_id: int) -> tuple[list, int]:
 
 
 @blp.get("/firm/posts/<int:post_id>")
-@page_for("firm")
+@page_for(Role.FIRM)
 def firm_post(user, post_id: int):
     """One post of the firm: its ranked candidates with reasons, and its applications."""
     post = _own_post(user, post_id)
@@ -88,7 +97,7 @@ def _own_post(user, post_id: int):
 
 
 @blp.route("/firm/posts/new", methods=["GET", "POST"])
-@page_for("firm")
+@page_for(Role.FIRM)
 def firm_post_new(user):
     """Publish a post for the firm, through the posts service."""
     errors: dict = {}
@@ -109,7 +118,7 @@ def firm_post_new(user):
 
 
 @blp.route("/firm/posts/<int:post_id>/edit", methods=["GET", "POST"])
-@page_for("firm")
+@page_for(Role.FIRM)
 def firm_post_edit(user, post_id: int):
     """Change one of the firm's posts, through the posts service."""
     post = _own_post(user, post_id)
@@ -157,17 +166,17 @@ def _post_form(post, form, errors: dict):
         chosen_skills=chosen,
         errors=errors,
         skill_options=people.skill_options(),
-        education_options=list(EDUCATION_NAMES_ZH.items()),
+        education_options=list(Education.labels().items()),
     )
 
 
 @blp.post("/firm/posts/<int:post_id>/close")
-@page_for("firm")
+@page_for(Role.FIRM)
 def firm_post_close(user, post_id: int):
     """Stop taking applications: the post's status becomes closed."""
     post = _own_post(user, post_id)
     try:
-        posts.update_post(user, post.id, {"status": "closed"})
+        posts.update_post(user, post.id, {"status": PostStatus.CLOSED})
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -176,7 +185,7 @@ def firm_post_close(user, post_id: int):
 
 
 @blp.post("/firm/applications/<int:application_id>/move")
-@page_for("firm")
+@page_for(Role.FIRM)
 def firm_application_move(user, application_id: int):
     """Move an application along (interview, hired, rejected with a reason)."""
     return move_application_from_form(user, application_id, url_for("web.firm"))

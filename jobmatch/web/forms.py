@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
 from jobmatch.errors import DomainError
+from jobmatch.schemas import UNKNOWN_FIELD
 
 Errors = dict[str, list[str]]
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -26,7 +27,7 @@ _CHINESE = {
     "Not a valid date.": "应为日期，格式 YYYY-MM-DD。",
     "Not a valid boolean.": "应为是或否。",
     "Not a valid list.": "应为列表。",
-    "Unknown field.": "不认识的字段。",
+    "Unknown field.": UNKNOWN_FIELD,
 }
 
 

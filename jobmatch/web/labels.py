@@ -1,43 +1,41 @@
-"""Chinese words for the contract's codes, as the pages show them."""
+"""What pages call things: the labels of each code set, read from its enum, and form fields."""
 
-CATEGORY = {"general": "普工", "skilled": "技工"}
-SHIFT = {"day": "白班", "night": "夜班", "rotating": "倒班"}
-SHIFT_PREFERENCE = {"any": "都可以", "day": "白班", "night": "夜班"}
-POST_STATUS = {"open": "招聘中", "paused": "暂停", "closed": "已结束"}
-APPLICATION_STATUS = {
-    "recommended": "已推荐",
-    "applied": "已报名",
-    "interview": "待面试",
-    "hired": "已录用",
-    "rejected": "未录用",
-    "withdrawn": "已撤回",
+from jobmatch.accounts.enums import Role
+from jobmatch.applications.enums import ApplicationStatus, Reason
+from jobmatch.education import Education
+from jobmatch.orders.enums import Product, ReviewVerdict
+from jobmatch.posts.enums import Category, PostStatus, Shift
+from jobmatch.residents.enums import EmploymentStatus, PriorityGroup, ShiftPreference
+from jobmatch.training.enums import (
+    AttendanceMark,
+    CertificateType,
+    CohortMode,
+    CohortState,
+    EnrollmentStatus,
+)
+from jobmatch.vocabulary import Vocabulary
+
+# The name a template uses for each code set: ``labels.shift[post.shift]``.
+CODE_SETS: dict[str, type[Vocabulary]] = {
+    "category": Category,
+    "shift": Shift,
+    "shift_preference": ShiftPreference,
+    "post_status": PostStatus,
+    "application_status": ApplicationStatus,
+    "reason": Reason,
+    "enrollment_status": EnrollmentStatus,
+    "cohort_mode": CohortMode,
+    "cohort_state": CohortState,
+    "certificate_type": CertificateType,
+    "attendance_mark": AttendanceMark,
+    "review_verdict": ReviewVerdict,
+    "group": PriorityGroup,
+    "employment_status": EmploymentStatus,
+    "education": Education,
+    "role": Role,
+    "product": Product,
 }
-REASON = {
-    "in_training": "正在培训",
-    "no_show": "未到场",
-    "skills": "技能不符",
-    "wage": "工资不合适",
-    "distance": "路程太远",
-    "shift": "班次不合适",
-    "other": "其他原因",
-}
-ENROLLMENT_STATUS = {"enrolled": "在培", "completed": "已结业", "dropped": "已退出"}
-COHORT_MODE = {"classroom": "集中培训", "on_the_job": "驻企跟班"}
-ATTENDANCE_MARK = {"present": "已到", "late": "迟到", "absent": "缺勤"}
-REVIEW_VERDICT = {"confirmed": "企业已确认", "disputed": "企业有异议"}
-CERTIFICATE_TYPE = {"training": "培训合格证书", "special_ability": "专项职业能力证书"}
-COHORT_STATE = {"planned": "未开班", "running": "培训中", "finished": "已结束"}
-GROUP = {
-    "relocated": "易地扶贫搬迁",
-    "poverty_alleviated": "脱贫人口",
-    "monitored": "监测对象",
-    "disabled": "残疾人",
-    "zero_employment_family": "零就业家庭",
-    "veteran": "退役军人",
-    "low_income": "低保",
-}
-PRODUCT = {"chinese_knot": "中国结", "bag": "箱包"}
-ROLE = {"admin": "管理员", "staff": "经办人", "firm": "企业", "resident": "居民"}
+
 FIELD = {
     "name": "姓名",
     "id_number": "身份证号码",
@@ -71,23 +69,13 @@ FIELD = {
 }
 
 
+def label(code: str | None, code_set: str) -> str:
+    """The ``label`` template filter: ``{{ post.shift | label("shift") }}``; unknown codes as is."""
+    return CODE_SETS[code_set].label_of(code)
+
+
 def register(app) -> None:
-    """Make the tables above usable in every template as ``labels``."""
-    app.jinja_env.globals["labels"] = {
-        "category": CATEGORY,
-        "shift": SHIFT,
-        "shift_preference": SHIFT_PREFERENCE,
-        "post_status": POST_STATUS,
-        "application_status": APPLICATION_STATUS,
-        "reason": REASON,
-        "enrollment_status": ENROLLMENT_STATUS,
-        "cohort_mode": COHORT_MODE,
-        "cohort_state": COHORT_STATE,
-        "certificate_type": CERTIFICATE_TYPE,
-        "attendance_mark": ATTENDANCE_MARK,
-        "review_verdict": REVIEW_VERDICT,
-        "group": GROUP,
-        "role": ROLE,
-        "product": PRODUCT,
-        "field": FIELD,
-    }
+    """Make the labels usable in every template, as ``labels.<set>`` and the ``label`` filter."""
+    tables = {name: code_set.labels() for name, code_set in CODE_SETS.items()}
+    app.jinja_env.globals["labels"] = {**tables, "field": FIELD}
+    app.jinja_env.filters["label"] = label

@@ -4,22 +4,22 @@ A firm sees a candidate's name, age, education and skills: never the ID number, 
 number or the priority groups (sensitive personal information the bureau alone handles).
 """
 
-from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from jobmatch import clock
 from jobmatch.accounts.models import User
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.catalogue import service as catalogue
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.extensions import db
 from jobmatch.matching import service as matching
+from jobmatch.matching.schemas import candidate_schema
 from jobmatch.matching.service import Match
 from jobmatch.residents.models import Resident, ResidentSkill
 from jobmatch.validators import age_on
-from jobmatch.web.labels import APPLICATION_STATUS
 
 MATCH_LIMIT = 20
 
@@ -38,7 +38,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
     if not resident_ids:
         return {}
     names = skill_names()
-    today = date.today()
+    today = clock.today()
     residents = db.session.scalars(
         select(Resident)
         .where(Resident.id.in_(resident_ids))
@@ -48,7 +48,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
         resident.id: {
             "name": resident.name,
             "age": age_on(resident.birth_date, today),
-            "education": EDUCATION_NAMES_ZH.get(resident.education, resident.education),
+            "education": Education.label_of(resident.education),
             "skills": [names.get(code, code) for code in resident.skills],
         }
         for resident in residents
@@ -58,10 +58,7 @@ def cards(resident_ids: set[int]) -> dict[int, dict[str, Any]]:
 def candidates_for(user: User, post_id: int) -> list[dict[str, Any]]:
     """The post's ranked candidates, best first, as the matching service shows them to ``user``
     (a firm gets only the fields it may see)."""
-    return [
-        candidate if isinstance(candidate, dict) else asdict(candidate)
-        for candidate in matching.post_candidates(user, post_id, MATCH_LIMIT)
-    ]
+    return candidate_schema(user).dump(matching.post_candidates(user, post_id, MATCH_LIMIT))
 
 
 def matches_for(user: User, resident_id: int) -> list[Match]:
@@ -70,4 +67,4 @@ def matches_for(user: User, resident_id: int) -> list[Match]:
 
 
 def status_label(status: str) -> str:
-    return APPLICATION_STATUS.get(status, status)
+    return ApplicationStatus.label_of(status)

@@ -6,6 +6,7 @@ from jobmatch.catalogue import service as catalogue
 from jobmatch.errors import Invalid
 from jobmatch.firms import service as firms
 from jobmatch.posts import service as posts
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import SHIFTS
 from jobmatch.posts.schemas import PostFilters
 from jobmatch.web.blueprint import blp
@@ -29,7 +30,9 @@ def index():
     if not errors:
         try:
             found, _ = posts.list_posts(
-                {**filters, "status": "open", "shift": shift, "wage_min": wage}, 1, ALL_OPEN
+                {**filters, "status": PostStatus.OPEN, "shift": shift, "wage_min": wage},
+                1,
+                ALL_OPEN,
             )
         except Invalid as error:
             errors = domain_errors(error)

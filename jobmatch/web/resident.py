@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
+from jobmatch.accounts.enums import Role
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.errors import DomainError
@@ -19,7 +20,7 @@ NOTICES_SHOWN = 20
 
 
 @blp.get("/me")
-@page_for("resident")
+@page_for(Role.RESIDENT)
 def me(user):
     """The resident's matches, applications, training and notices."""
     mine, _ = applications.list_applications(user, {}, page=1, page_size=ALL)
@@ -46,7 +47,7 @@ def _notices(user) -> tuple[list, int]:
 
 
 @blp.post("/me/apply")
-@page_for("resident")
+@page_for(Role.RESIDENT)
 def me_apply(user):
     """Apply to a post, through the applications service."""
     post_id = request.form.get("post_id", "")
@@ -67,14 +68,14 @@ def me_apply(user):
 
 
 @blp.post("/me/applications/<int:application_id>/move")
-@page_for("resident")
+@page_for(Role.RESIDENT)
 def me_application_move(user, application_id: int):
     """Withdraw one's own application (the only move a resident makes)."""
     return move_application_from_form(user, application_id, url_for("web.me"))
 
 
 @blp.post("/me/notifications/<int:notification_id>/read")
-@page_for("resident")
+@page_for(Role.RESIDENT)
 def me_notification_read(user, notification_id: int):
     """Mark a notice read."""
     try:

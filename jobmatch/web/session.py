@@ -13,16 +13,17 @@ from urllib.parse import urlsplit
 from flask import current_app, g, redirect, request, session, url_for
 
 from jobmatch.accounts.auth import password_fingerprint
+from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
 
 _CACHE_KEY = "jobmatch.web_user"
 HOME_BY_ROLE = {
-    "resident": "web.me",
-    "firm": "web.firm",
-    "admin": "web.staff",
-    "staff": "web.staff",
+    Role.RESIDENT: "web.me",
+    Role.FIRM: "web.firm",
+    Role.ADMIN: "web.staff",
+    Role.STAFF: "web.staff",
 }
 
 

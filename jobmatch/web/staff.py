@@ -4,14 +4,16 @@ from collections import defaultdict
 
 from flask import flash, redirect, render_template, url_for
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
+from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
+from jobmatch.orders.enums import Product
 from jobmatch.reports import service as reports
 from jobmatch.stats.service import compute_stats, open_post_figures
 from jobmatch.web.blueprint import blp
-from jobmatch.web.labels import PRODUCT
 from jobmatch.web.session import page_for
 
 ALL = 100_000
@@ -43,7 +45,7 @@ def _charts(user, stats: dict) -> dict:
         "programs": [{"name": p["name"], "trained": p["trained"]} for p in stats["programs"]],
         "orders": [
             {
-                "name": PRODUCT.get(order["product"], order["product"]),
+                "name": Product.label_of(order["product"]),
                 "quantity": order["quantity"],
                 "delivered": order["delivered"],
                 "accepted": order["accepted"],
@@ -77,10 +79,12 @@ def _openings_by_firm(user) -> list[dict]:
 
 def _placements_by_month(user) -> list[dict]:
     """Hires by the month (China time) they happened, as the reports date them."""
-    hired, _ = applications.list_applications(user, {"status": "hired"}, page=1, page_size=ALL)
+    hired, _ = applications.list_applications(
+        user, {"status": ApplicationStatus.HIRED}, page=1, page_size=ALL
+    )
     months: dict[str, int] = defaultdict(int)
     for application in hired:
-        day = reports.china_date(application.hired_at or application.updated_at)
+        day = clock.china_date(application.hired_at or application.updated_at)
         months[f"{day:%Y-%m}"] += 1
     return [{"month": month, "hired": months[month]} for month in sorted(months)]
 

@@ -1,25 +1,25 @@
 """The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.communities import service as communities
-from jobmatch.education import EDUCATION_NAMES_ZH
+from jobmatch.education import Education
 from jobmatch.errors import DomainError
 from jobmatch.matching import allocate as allocation
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
+from jobmatch.posts.enums import PostStatus
 from jobmatch.residents import importer
 from jobmatch.residents import service as residents
-from jobmatch.residents.models import PRIORITY_GROUPS
+from jobmatch.residents.enums import PriorityGroup, ShiftPreference
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
 from jobmatch.residents.search import search_residents
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import GROUP, SHIFT_PREFERENCE
 from jobmatch.web.paging import Paged
 from jobmatch.web.session import page_for
 
@@ -58,11 +58,11 @@ def staff_resident_new(user):
         form=form,
         errors=errors,
         existing=existing,
-        education_options=list(EDUCATION_NAMES_ZH.items()),
+        education_options=list(Education.labels().items()),
         community_options=_communities(),
         skill_options=people.skill_options(),
-        group_options=[(group, GROUP[group]) for group in PRIORITY_GROUPS],
-        shift_options=list(SHIFT_PREFERENCE.items()),
+        group_options=list(PriorityGroup.labels().items()),
+        shift_options=list(ShiftPreference.labels().items()),
     )
 
 
@@ -104,7 +104,7 @@ def staff_refer(user):
             matches = people.matches_for(user, int(resident_id))
         except DomainError as error:
             errors = domain_errors(error)
-    open_posts = posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0] if chosen else []
+    open_posts = posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0] if chosen else []
     return render_template(
         "staff_refer.html",
         query=query,
@@ -178,17 +178,17 @@ def staff_allocate(user):
         if data is not None:
             try:
                 plan = allocation.allocate(
+                    user,
                     data["post_ids"],
                     data["multiple"],
                     data["include_employed"],
                     data["method"],
-                    current_app.config,
                 )
             except DomainError as error:
                 errors = domain_errors(error)
     titles, names = {}, {}
     if plan:
-        titles = {p.id: p for p in posts.list_posts({"status": "open"}, 1, ALL_OPEN)[0]}
+        titles = {p.id: p for p in posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0]}
         ids = {rid for item in plan["posts"] for rid in item["resident_ids"]}
         names = people.cards(ids)
     return render_template(

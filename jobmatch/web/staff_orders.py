@@ -7,13 +7,15 @@ a form into the service's input and its refusals back into errors beside the fie
 
 from datetime import date
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.errors import DomainError
 from jobmatch.firms import service as firms
 from jobmatch.orders import earnings, paysheet, reviews
 from jobmatch.orders import service as orders
+from jobmatch.orders.enums import Product
 from jobmatch.orders.schemas import (
     DeliveryCreate,
     MaterialIssueCreate,
@@ -21,11 +23,11 @@ from jobmatch.orders.schemas import (
     PaysheetQuery,
 )
 from jobmatch.residents import service as residents
+from jobmatch.spreadsheets import xlsx_response
 from jobmatch.training import enrollments
 from jobmatch.training import service as training
 from jobmatch.web.blueprint import blp, local_time
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import PRODUCT
 from jobmatch.web.paging import Paged
 from jobmatch.web.session import page_for
 
@@ -35,7 +37,7 @@ ENTRIES_PER_PAGE = 50
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 @blp.get("/staff/orders")
@@ -92,12 +94,12 @@ def staff_order_new(user):
         errors=errors,
         firm_options=_firm_options(),
         cohort_options=_cohort_options(user),
-        product_options=list(PRODUCT.items()),
+        product_options=list(Product.labels().items()),
     )
 
 
 def _product(order) -> str:
-    return PRODUCT.get(order.product, order.product)
+    return Product.label_of(order.product)
 
 
 @blp.get("/staff/orders/<int:order_id>")
@@ -249,10 +251,4 @@ def staff_paysheet(user):
         sheet = paysheet.build_paysheet(user, query["start"], query["end"], query.get("firm_id"))
     except DomainError as error:
         return _orders_page(user, request.args, domain_errors(error))
-    return Response(
-        paysheet.paysheet_xlsx(sheet),
-        mimetype=paysheet.XLSX_MIMETYPE,
-        headers={
-            "Content-Disposition": f'attachment; filename="{paysheet.paysheet_filename(sheet)}"'
-        },
-    )
+    return xlsx_response(paysheet.paysheet_xlsx(sheet), paysheet.paysheet_filename(sheet))

@@ -5,17 +5,15 @@ Every rule (the attendance threshold, the pass mark, the resit, the subsidy) is 
 services'; these views show their answers and carry their refusals back beside the form.
 """
 
-from datetime import date
-from io import BytesIO
+from flask import current_app, flash, redirect, render_template, request, url_for
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
-
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.errors import DomainError
 from jobmatch.residents import service as residents
+from jobmatch.spreadsheets import xlsx_response
 from jobmatch.training import enrollments, subsidy
 from jobmatch.training import service as training
-from jobmatch.training.docs import XLSX
 from jobmatch.training.schemas import AssessmentCreate, CertificateCreate, SubsidyClaimCreate
 from jobmatch.validators import mask_id_number
 from jobmatch.web.blueprint import blp
@@ -52,7 +50,7 @@ def _results_page(user, cohort_id: int, enrollment_id: int | None = None, form=N
         failed_for=enrollment_id,
         form=form or {},
         errors=errors or {},
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -136,7 +134,7 @@ def _subsidy_page(user, cohort_id: int, errors=None):
         others=[row for row in everyone if row.id not in listed],
         unclaimed=sum(1 for row in roster.rows if row.amount > 0 and not row.claimed),
         errors=errors or {},
-        today=date.today(),
+        today=clock.today(),
     )
 
 
@@ -145,11 +143,8 @@ def _subsidy_page(user, cohort_id: int, errors=None):
 def staff_cohort_subsidy_xlsx(user, cohort_id: int):
     """The claim roster as the bureau files it."""
     roster = subsidy.cohort_roster(user, cohort_id)
-    return send_file(
-        BytesIO(subsidy.roster_workbook(roster)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"{roster.cohort.name}培训补贴花名册.xlsx",
+    return xlsx_response(
+        subsidy.roster_workbook(roster), f"{roster.cohort.name}培训补贴花名册.xlsx"
     )
 
 

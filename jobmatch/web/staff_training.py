@@ -8,17 +8,17 @@ from datetime import date
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.communities import service as communities
 from jobmatch.errors import DomainError
 from jobmatch.firms import service as firms
 from jobmatch.training import enrollments
 from jobmatch.training import service as training
-from jobmatch.training.models import COHORT_STATES
+from jobmatch.training.enums import CohortMode, CohortState
 from jobmatch.training.schemas import CohortCreate, CohortQuery, CohortUpdate
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
-from jobmatch.web.labels import COHORT_MODE, COHORT_STATE
 from jobmatch.web.paging import Paged
 from jobmatch.web.session import page_for
 
@@ -28,7 +28,7 @@ COHORT_FIELDS = ("name", "community_id", "location", "instructor", "starts_on", 
 
 
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def program_options(user) -> list[tuple[str, str]]:
@@ -62,8 +62,8 @@ def staff_cohorts(user):
         errors=errors,
         today=today(),
         program_options=program_options(user),
-        mode_options=list(COHORT_MODE.items()),
-        state_options=[(state, COHORT_STATE[state]) for state in COHORT_STATES],
+        mode_options=list(CohortMode.labels().items()),
+        state_options=list(CohortState.labels().items()),
     )
 
 
@@ -125,7 +125,7 @@ def _cohort_form(user, cohort, form, errors: dict):
         form=form,
         errors=errors,
         program_options=program_options(user),
-        mode_options=list(COHORT_MODE.items()),
+        mode_options=list(CohortMode.labels().items()),
         firm_options=_firm_options(),
         community_options=_community_options(),
     )

@@ -5,7 +5,7 @@ checked with axe-core (vendored under tests/browser/vendor, injected, no network
 critical violation.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.training.models import Enrollment
 from tests import factories
@@ -96,7 +97,7 @@ def test_a_clerk_runs_a_class_from_opening_to_the_certificate(desk, live_app, sc
     people = live_app.people
     tag = "测手机" if screen == "phone" else "测电脑"
     trainees = _make_trainees(live_app, tag)
-    today = date.today()
+    today = clock.today()
     desk.sign_in(people.staff, people.password)
 
     desk.open("/staff/cohorts")
@@ -216,7 +217,7 @@ def test_a_clerk_logs_an_order_records_hand_ins_and_downloads_the_pay_sheet(
     desk.page.select_option("select[name=product]", "chinese_knot")
     desk.page.fill("input[name=quantity]", "100")
     desk.page.fill("input[name=unit_rate]", "一块二")
-    desk.page.fill("input[name=due_on]", (date.today() + timedelta(days=20)).isoformat())
+    desk.page.fill("input[name=due_on]", (clock.today() + timedelta(days=20)).isoformat())
     desk.page.select_option("select[name=cohort_id]", "1")
     submit(desk, "form.card button[type=submit]")
     assert desk.page.locator("#unit_rate-error").is_visible()

@@ -3,7 +3,7 @@
 import click
 from flask import Flask
 
-from jobmatch.notifications.service import notify_unfilled_posts
+from jobmatch.applications.hiring import notify_unfilled_posts
 
 
 @click.command("notify-unfilled")
