@@ -313,3 +313,18 @@ def test_the_dashboard_names_its_scope_and_draws_readable_axes(desk, live_app, s
         )
     desk.assert_fits_the_screen()
     desk.assert_no_errors()
+
+
+def test_the_seed_knot_class_and_its_100000_knot_order_open_at_the_desk(desk, live_app, screen):
+    desk.sign_in(live_app.people.staff, live_app.people.password)
+    desk.open("/staff/cohorts/1")
+    assert desk.page.locator("tr[data-resident-id]").count() >= 100
+    check(desk, "21-seed-knot-cohort", screen)
+    desk.open("/staff/cohorts/1/subsidy")
+    assert "data-total" in desk.page.content()
+    check(desk, "22-seed-knot-subsidy", screen)
+    desk.open("/staff/orders/1")
+    assert "100000 件" in desk.page.inner_text("h1")
+    assert desk.page.locator("tr[data-entry-id]").count() >= 1
+    check(desk, "23-seed-knot-order", screen)
+    desk.assert_no_errors()
