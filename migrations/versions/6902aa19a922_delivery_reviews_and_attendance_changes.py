@@ -1,7 +1,7 @@
 """delivery reviews and attendance changes
 
 Revision ID: 6902aa19a922
-Revises: 5b1f0c9a7e21
+Revises: 3f90f83adc05
 Create Date: 2026-11-29 22:13:03.928921
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6902aa19a922'
-down_revision = '5b1f0c9a7e21'
+down_revision = '3f90f83adc05'
 branch_labels = None
 depends_on = None
 

@@ -294,7 +294,7 @@ def test_a_clerk_logs_an_order_records_hand_ins_and_downloads_the_pay_sheet(
 
 def test_the_dashboard_names_its_scope_and_draws_readable_axes(desk, live_app, screen):
     desk.sign_in(live_app.people.staff, live_app.people.password)
-    for chart in ("firms", "programs", "orders", "placements"):
+    for chart in ("firms", "programs", "orders", "placements", "retention"):
         desk.page.wait_for_selector(f"#chart-{chart} svg text")
     assert "招聘中" in desk.page.inner_text("[data-tile=open]")
     assert "含已结束" in desk.page.inner_text("[data-tile=all-posts]")
@@ -303,7 +303,8 @@ def test_the_dashboard_names_its_scope_and_draws_readable_axes(desk, live_app, s
             text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize)}))"""
     )
     words = {item["text"] for item in texts}
-    assert {"企业", "人数", "培训项目", "产品", "件数", "月份", "录用人数（人）"} <= words
+    titles = {"企业", "人数", "培训项目", "产品", "件数", "月份", "录用人数（人）", "仍在岗比例"}
+    assert titles <= words
     small = [item for item in texts if item["text"].strip() and item["size"] < 14]
     assert small == [], small
     desk.shoot(f"desk-{screen}-00-dashboard")

@@ -115,6 +115,22 @@
       data: placements.map(function (r) { return r.hired; }) }]
   }));
 
+  // Share of each firm's hires still at work after 30, 90 and 180 days (the table has counts).
+  var retention = data.retention || [];
+  function percent(value) { return value === null ? null : Math.round(value * 1000) / 10; }
+  draw("chart-retention", base({
+    grid: { left: 4, right: 24, top: 88, bottom: 36, containLabel: true },
+    yAxis: categoryAxis(retention, "企业"),
+    xAxis: { type: "value", max: 100, name: "仍在岗比例", nameLocation: "middle", nameGap: 30,
+      nameTextStyle: axisTitle,
+      axisLabel: { fontSize: 14, color: ink, formatter: "{value}%", hideOverlap: true } },
+    series: [[30, "#0b6127"], [90, "#0a4a9c"], [180, "#a34a00"]].map(function (pair) {
+      return { name: "满" + pair[0] + "天仍在岗", type: "bar", barMaxWidth: 12,
+        itemStyle: { color: pair[1] },
+        data: retention.map(function (r) { return percent(r["rate_" + pair[0]]); }) };
+    })
+  }));
+
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });
