@@ -143,6 +143,18 @@ class DeliveryReviewCreate(InputSchema):
     reason = Text(allow_none=True, validate=validate.Length(max=200))
 
 
+class DeliveryReviewOut(Schema):
+    id = fields.Integer(dump_only=True)
+    delivery_id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    verdict = fields.String(dump_only=True, metadata={"enum": list(ReviewVerdict.values())})
+    accepted = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "the firm's accepted count"}
+    )
+    reason = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
 class DeliveryQuery(QueryInput):
     resident_id = _id_field(strict=False)
 

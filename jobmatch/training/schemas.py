@@ -202,6 +202,21 @@ class AttendanceCorrection(TrainingSchema):
     reason = fields.String(required=True, validate=validate.Length(1, 200, error="1到200个字。"))
 
 
+class AttendanceChangeOut(Schema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    enrollment_id = fields.Integer()
+    user_id = fields.Integer()
+    was = fields.String(metadata={"enum": list(ATTENDANCE_MARKS)})
+    became = fields.String(metadata={"enum": list(ATTENDANCE_MARKS)})
+    hours_before = fields.Float(allow_none=True)
+    hours_after = fields.Float(allow_none=True)
+    signed_in_before = fields.NaiveDateTime(allow_none=True)
+    signed_in_after = fields.NaiveDateTime(allow_none=True)
+    reason = fields.String()
+    created_at = fields.DateTime()
+
+
 class AttendanceOut(Schema):
     id = fields.Integer()
     session_id = fields.Integer()
