@@ -1,7 +1,8 @@
 """Bearer tokens and the role checks every API route uses.
 
 A token is the user's id signed with SECRET_KEY (itsdangerous), with an expiry, bound to a
-fingerprint of the password hash so that changing a password ends every older token.
+fingerprint of the password hash and to the user's session version, so that changing a
+password, a reset or a disable ends every older token.
 """
 
 import hashlib
@@ -36,7 +37,9 @@ def password_fingerprint(user: User) -> str:
 
 
 def issue_token(user: User) -> str:
-    return _serializer().dumps({"uid": user.id, "fp": password_fingerprint(user)})
+    return _serializer().dumps(
+        {"uid": user.id, "fp": password_fingerprint(user), "sv": user.session_version or 0}
+    )
 
 
 def user_from_token(token: str) -> User:
@@ -48,7 +51,12 @@ def user_from_token(token: str) -> User:
     except BadSignature:
         raise Unauthorized("令牌无效，请重新登录。") from None
     user = db.session.get(User, payload.get("uid"))
-    if user is None or not user.is_active or payload.get("fp") != password_fingerprint(user):
+    if (
+        user is None
+        or not user.is_active
+        or payload.get("fp") != password_fingerprint(user)
+        or payload.get("sv", 0) != (user.session_version or 0)
+    ):
         raise Unauthorized("令牌无效，请重新登录。")
     return user
 

@@ -1,7 +1,7 @@
 """delivery reviews and attendance changes
 
 Revision ID: 6902aa19a922
-Revises: 3f90f83adc05
+Revises: b7c1e2d4a9f0
 Create Date: 2026-11-29 22:13:03.928921
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6902aa19a922'
-down_revision = '3f90f83adc05'
+down_revision = 'b7c1e2d4a9f0'
 branch_labels = None
 depends_on = None
 
