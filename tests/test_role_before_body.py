@@ -10,6 +10,7 @@ from jobmatch.accounts.models import ROLES
 from tests.factories import auth_headers, make_quick_user
 
 ADMIN = ("admin",)
+FIRM = ("firm",)
 STAFF = ("admin", "staff")
 STAFF_OR_FIRM = (*STAFF, "firm")
 STAFF_OR_RESIDENT = (*STAFF, "resident")
@@ -55,6 +56,8 @@ WRITERS = {
     "POST /api/users": ADMIN,
     "PATCH /api/users/<int:user_id>": ADMIN,
     "POST /api/users/<int:user_id>/reset": STAFF,
+    "POST /api/sessions/<int:session_id>/attendance/corrections": STAFF,
+    "POST /api/deliveries/<int:delivery_id>/review": FIRM,
 }
 OPEN_WRITES = {"POST /api/auth/token", "POST /api/auth/activate"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -200,7 +200,7 @@ class AttendanceCorrection(TrainingSchema):
         timezone=CHINA, metadata={"description": "Beijing time; required when late"}
     )
     hours = fields.Decimal(places=1, validate=_range(0.5, 24))
-    reason = fields.String(required=True, validate=validate.Length(1, 200, error="1到200个字。"))
+    reason = Text(required=True, validate=validate.Length(1, 200, error="1到200个字。"))
 
 
 class AttendanceChangeOut(Schema):
