@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from functools import lru_cache, wraps
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_app_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from redis import Redis
 from redis.exceptions import RedisError
@@ -159,7 +159,7 @@ def _publish(redis: Redis, key: str, version: int) -> None:
 @event.listens_for(Session, "after_commit")
 def _publish_changed_credentials(session: Session) -> None:
     changed = session.info.pop(CHANGED_CREDENTIALS_KEY, None)
-    if not changed:
+    if not changed or not has_app_context():
         return
     with _verified_lock:
         for user_id in changed:
