@@ -127,7 +127,7 @@ def _users_and_work(db) -> dict:
     numbers = []
     for n in range(REGISTRATIONS):
         first17 = f"140222{1970 + n % 30:04d}{1 + n % 12:02d}{1 + n % 28:02d}{900 + n // 336:03d}"
-        numbers.append(first17 + id_check_char(first17))
+        numbers.append([first17 + id_check_char(first17), f"137{n:08d}"])
     return {
         "staff": issue_token(staff),
         "residents": [[user.resident_id, issue_token(user)] for user in people],

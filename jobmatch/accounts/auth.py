@@ -151,8 +151,10 @@ def _publish(redis: Redis, key: str, version: int) -> None:
     try:
         redis.eval(_SET_MAX, 1, key, version, _VERSION_TTL_SECONDS)
     except RedisError:
-        # Then readers see an older version in Redis than in the database, and each request
-        # verifies against the database instead of the cache until the key expires.
+        # Then Redis keeps an older version than the database: another worker's remembered
+        # sign-in may outlive the change by AUTH_CACHE_SECONDS at most (its entry expires and
+        # the user is read again); after that the versions differ, so every request reads the
+        # user from the database until the key expires. A failure is logged, never hidden.
         logger.warning("auth: could not publish credential version to %s", key)
 
 
