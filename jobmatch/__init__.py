@@ -35,6 +35,10 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.matching.routes",
     "jobmatch.stats.routes",
     "jobmatch.jobs.routes",
+    "jobmatch.employment.routes",
+    "jobmatch.employment.report_routes",
+    "jobmatch.pathways.routes",
+    "jobmatch.pathways.report_routes",
 )
 
 

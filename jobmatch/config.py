@@ -60,6 +60,12 @@ class Defaults:
     # both assessment scores at or above the pass mark.
     TRAINING_MIN_ATTENDANCE = 0.8
     TRAINING_PASS_MARK = 60
+
+    # 防返贫监测: a household is flagged when its work income in a month, per member, falls
+    # below this line (yuan a month; 608 is a yearly line of 7,300 spread over twelve months).
+    MONITORING_LINE_MONTHLY = 608
+    # 帮扶车间: each 脱贫 worker it engages should earn at least this much in a year (yuan).
+    WORKSHOP_INCOME_THRESHOLD = 5000
     # Training subsidy by cohort mode (see jobmatch/training/subsidy.py): yuan a day attended,
     # a lower rate after tier_days, at most max_days paid, nothing below min_attendance of the
     # cohort's hours; one subsidy of a kind per person per year.

@@ -5,6 +5,7 @@ from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.audit.models import AuditEntry
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
+from jobmatch.employment.models import EmploymentSpell, FollowUp
 from jobmatch.firms.models import Firm
 from jobmatch.jobs.models import BackgroundJob
 from jobmatch.matching.models import MatchingChange
@@ -33,8 +34,10 @@ __all__ = [
     "Cohort",
     "Community",
     "Delivery",
+    "EmploymentSpell",
     "Enrollment",
     "Firm",
+    "FollowUp",
     "Grid",
     "MatchingChange",
     "MaterialIssue",

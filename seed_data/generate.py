@@ -2,7 +2,7 @@
 
     python seed_data/generate.py
 
-Reproduces the bureau's figures (DESIGN.md): 16 firms, 1,000 general and 300 skilled openings,
+Reproduces the bureau's figures (docs/domain.md): 16 firms, 1,000 general and 300 skilled openings,
 650 residents trained (103 knot makers and 20 livestream sellers from the Wanjiale class, 6
 on-the-job bag learners), a 100,000-knot order fully delivered, a 50,000-bag order partly
 delivered, 16 communities with 32 grids; plus about 3,000 residents and an application history
@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from seedgen import catalogue, history, people, places, posts, training  # noqa: E402
+from seedgen import catalogue, employment, history, people, places, posts, training  # noqa: E402
 from seedgen.common import RNG_SEED, SNAPSHOT, join, sixteenth_birthday, write_csv  # noqa: E402
 
 OCCUPATIONS = HERE / "occupations_csco22.csv"
@@ -86,6 +86,11 @@ def main() -> None:
     past = history.make_history(persons, post_rows, firms, communities, rng)
     applied_ids = {a["resident_id"] for a in past["applications"]}
     _employment(residents, plan, past["hires"], applied_ids, rng)
+    # Drawn last, each with a generator of its own: the files above keep their draws.
+    past.update(
+        employment.make_employment(past["applications"], past["events"], post_rows, residents)
+    )
+    employment.assign_households(residents)
     _write(communities, grids, firms, skills, programs, post_rows, residents, plan, past)
     _summary(post_rows, residents, plan, past)
 
@@ -116,7 +121,7 @@ def _write(communities, grids, firms, skills, programs, post_rows, residents, pl
         HERE / "residents.csv",
         ["id", "name", "id_number", "phone", "education", "community_id", "grid_id", "skills",
          "groups", "desired_wage", "shift_preference", "max_commute_km", "employment_status",
-         "registered_on"],
+         "registered_on", "household_no"],
         [{**r, "skills": join(r["skills"]), "groups": join(r["groups"])} for r in residents],
     )  # fmt: skip
     write_csv(
@@ -158,6 +163,14 @@ def _write(communities, grids, firms, skills, programs, post_rows, residents, pl
     write_csv(HERE / "application_events.csv",
               ["application_id", "at", "from_status", "to_status", "reason", "note"],
               past["events"])  # fmt: skip
+    write_csv(HERE / "employment_spells.csv",
+              ["id", "application_id", "resident_id", "post_id", "firm_id", "started_on", "wage",
+               "ended_on", "end_reason"],
+              past["spells"])  # fmt: skip
+    write_csv(HERE / "employment_follow_ups.csv",
+              ["id", "spell_id", "months", "due_on", "outcome", "wage", "ended_on", "end_reason",
+               "recorded_on"],
+              past["follow_ups"])  # fmt: skip
 
 
 def _summary(post_rows, residents, plan, past) -> None:
@@ -180,6 +193,8 @@ def _summary(post_rows, residents, plan, past) -> None:
           f"events {len(past['events'])}; {dict(statuses)}")  # fmt: skip
     print(f"searches {past['searches']}, skipped {past['skipped']}")
     print(f"orders: {dict(by_order)}")
+    ended = sum(1 for s in past["spells"] if s["ended_on"])
+    print(f"spells {len(past['spells'])}, ended {ended}; follow-ups {len(past['follow_ups'])}")
     print(f"seed_data CSV files: {size / 1e6:.2f} MB")
 
 

@@ -1,10 +1,16 @@
 """Fixtures: every test that touches the database runs once on SQLite and, when
 JOBMATCH_TEST_POSTGRES names a server, once more on PostgreSQL. Each test session creates its
-own databases and drops them at the end; every test starts from empty tables."""
+own databases and drops them at the end; every test starts from empty tables.
+
+One app per backend serves the whole session; each test runs inside a transaction rolled back at
+its end (see docs/architecture.md, "The test suite"). Tests that need real commits (threads or
+servers on connections of their own) are marked ``committing`` or take ``committing_app``;
+tests that need other settings build one with ``isolated_app(**config)``."""
 
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,6 +19,7 @@ from sqlalchemy import make_url, text
 from jobmatch import create_app
 from jobmatch.config import PROJECT_ROOT
 from jobmatch.extensions import db
+from jobmatch.matching import service as matching_service
 
 TEST_FIELD_KEY = "yR8Jb6Vq0mV6p7oQ2k3a4W5x6C7d8E9f0G1h2J3k4L8="
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("JOBMATCH_TEST_POSTGRES") else [])
@@ -85,15 +92,6 @@ def database_url(backend, database_factory) -> str:
     return database_factory(backend, "main")
 
 
-@pytest.fixture(scope="session")
-def _schema(database_url, tmp_path_factory):
-    app = make_test_app(database_url, tmp_path_factory.mktemp("schema"))
-    with app.app_context():
-        db.create_all()
-        db.session.remove()
-        db.engine.dispose()
-
-
 def _empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
@@ -105,16 +103,122 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(database_url, _schema, tmp_path):
-    """An app on an empty database of the session's backend."""
-    app = make_test_app(database_url, tmp_path)
+@pytest.fixture(scope="session")
+def shared_app(database_url, tmp_path_factory):
+    """The one app of the session's backend, on a database with every table made once."""
+    app = make_test_app(database_url, tmp_path_factory.mktemp("shared"))
+    # Sessions bound to a connection that is inside a transaction work in savepoints: a
+    # service's commit releases one, its rollback goes back to one, the test's end undoes all.
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
     with app.app_context():
-        yield app
+        db.create_all()
         db.session.remove()
-        _empty_all_tables()
-        db.session.remove()
+    yield app
+    with app.app_context():
         db.engine.dispose()
+
+
+def _restore(app, config: dict, extensions: dict) -> None:
+    """Undo what a test changed in the app: its settings, the clients and engines it keeps in
+    ``app.extensions`` (a Redis client, a counter store, a matching engine on another model
+    directory), and the matching data it cached."""
+    app.config.clear()
+    app.config.update(config)
+    app.extensions.clear()
+    app.extensions.update(extensions)
+    matching_service.engine().forget_data()
+
+
+@contextmanager
+def _in_rolled_back_transaction(app):
+    """Every session of ``app`` (and the matching snapshot) works on one connection, inside an
+    outer transaction rolled back at the end: nothing a test writes is ever committed."""
+    config, extensions = dict(app.config), dict(app.extensions)
+    with app.app_context():
+        engine = db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        driver = connection.connection.driver_connection
+        if engine.dialect.name == "sqlite":
+            # pysqlite begins transactions itself, late, which breaks SAVEPOINT. SQLAlchemy's
+            # documented remedy, on this connection only (the racing tests need pysqlite's
+            # late BEGIN): turn the driver's handling off and emit BEGIN ourselves.
+            driver.isolation_level = None
+            connection.exec_driver_sql("BEGIN")
+        # Flask-SQLAlchemy hands each session the app's default bind: make it the connection.
+        db.engines[None] = connection
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engines[None] = engine
+            if outer.is_active:
+                outer.rollback()
+            if engine.dialect.name == "sqlite":
+                driver.isolation_level = ""  # pysqlite's own default again, for the pool
+            connection.close()
+            _restore(app, config, extensions)
+
+
+@contextmanager
+def _committing(app):
+    """``app`` as it runs in production: every commit is real (other connections, threads
+    and servers see it); every table is emptied afterwards."""
+    config, extensions = dict(app.config), dict(app.extensions)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            _empty_all_tables()
+            db.session.remove()
+            _restore(app, config, extensions)
+
+
+@pytest.fixture
+def app(request, shared_app):
+    """The session's app on an empty database; whatever the test writes is rolled back.
+
+    A test marked ``committing`` (threads or servers racing on their own connections) gets
+    real commits instead, and empty tables afterwards."""
+    if request.node.get_closest_marker("committing"):
+        with _committing(shared_app):
+            yield shared_app
+    else:
+        with _in_rolled_back_transaction(shared_app):
+            yield shared_app
+
+
+@pytest.fixture
+def committing_app(shared_app):
+    """The session's app with real commits, for work on other connections; tables emptied."""
+    with _committing(shared_app):
+        yield shared_app
+
+
+@pytest.fixture
+def isolated_app(database_url, tmp_path):
+    """``isolated_app(**config)``: a new app on the session's database with other settings
+    (rate limits on, another model directory), with real commits, in its own app context.
+    Tables are emptied and its engine closed at the end."""
+    made = []
+
+    def make(**overrides):
+        new = make_test_app(database_url, tmp_path / f"isolated{len(made)}", **overrides)
+        context = new.app_context()
+        context.push()
+        made.append((new, context))
+        return new
+
+    yield make
+    for _made_app, context in reversed(made):
+        try:
+            db.session.remove()
+            _empty_all_tables()
+            db.session.remove()
+            db.engine.dispose()
+        finally:
+            context.pop()
 
 
 @pytest.fixture

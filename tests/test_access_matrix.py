@@ -1,5 +1,5 @@
 """Who may do what on firms, posts, communities, skills and accounts: role x endpoint x
-whose object, as CONTRACT.md's table says. Firm users are split into the user of the firm that
+whose object, as docs/api.md says. Firm users are split into the user of the firm that
 owns the object ("firm_own") and the user of another firm ("firm_other")."""
 
 import pytest

@@ -8,7 +8,6 @@ from jobmatch.accounts.auth import issue_token
 from jobmatch.accounts.models import User
 from jobmatch.config import settings_from_environment
 from jobmatch.extensions import db, limiter
-from tests.conftest import make_test_app
 from tests.factories import (
     auth_headers,
     make_firm,
@@ -114,18 +113,14 @@ def test_a_deactivated_user_s_token_stops_working(client):
 
 
 @pytest.fixture
-def limited_app(app, database_url, tmp_path):
-    """An app on the same database as ``app``, with login rate limits on and small."""
-    limited = make_test_app(
-        database_url,
-        tmp_path,
+def limited_app(isolated_app):
+    """An app of its own, with login rate limits on and small."""
+    limited = isolated_app(
         RATELIMIT_ENABLED=True,
         JOBMATCH_LOGIN_LIMIT_PER_USERNAME="5 per minute",
         JOBMATCH_LOGIN_LIMIT_PER_ADDRESS="8 per minute",
     )
     yield limited
-    with limited.app_context():
-        db.engine.dispose()
     # The limiter is one object for every app of the process: leave it empty and off.
     limiter.reset()
     limiter.enabled = False

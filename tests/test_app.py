@@ -57,13 +57,14 @@ def test_errors_have_one_json_shape(client, method, path, code):
     assert response.json["code"] == code
 
 
-def test_a_500_shows_no_exception_text(app, client):
+def test_a_500_shows_no_exception_text(isolated_app):
+    app = isolated_app(PROPAGATE_EXCEPTIONS=False)  # a route of its own: a new app
+
     @app.route("/api/explode")
     def explode():
         raise RuntimeError("secret internals")
 
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    response = client.get("/api/explode")
+    response = app.test_client().get("/api/explode")
     assert response.status_code == 500
     assert "secret internals" not in response.get_data(as_text=True)
     assert set(response.json) == {"code", "status", "message", "errors"}

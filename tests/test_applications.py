@@ -17,7 +17,6 @@ from tests.factories import (
     make_quick_user,
     make_resident,
 )
-from tests.test_applications_workflow import one_caller_per_request  # noqa: F401
 
 
 def counts() -> tuple[int, int]:

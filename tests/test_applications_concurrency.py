@@ -29,6 +29,9 @@ from tests.factories import (
     make_resident,
 )
 
+# The requests race on connections of their own: what the test makes must really be committed.
+pytestmark = pytest.mark.committing
+
 
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs):

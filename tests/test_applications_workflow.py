@@ -1,12 +1,11 @@
-"""Every move for every role: role x from-status x to-status -> the answer the contract gives.
+"""Every move for every role: role x from-status x to-status -> the answer it must get.
 
-The expected answers are written out here from the issue, not read from jobmatch's own table:
+The expected answers are written out here by hand, not read from jobmatch's own table:
 a role asking for a status it may never set is 403; a move the workflow has no arrow for is 409;
 someone else's application is 404; a finished application moves only by an admin correction.
 """
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from jobmatch.applications.models import Application, ApplicationEvent
@@ -37,19 +36,6 @@ MAY_SET = {
     "resident": {"withdrawn"},
 }
 ROLES = ("admin", "staff", "firm", "resident")
-
-
-@pytest.fixture(autouse=True)
-def one_caller_per_request(request):
-    """The test client reuses the test's app context, and with it ``g``, for every request;
-    the signed-in user cached there must not carry over from one request to the next."""
-    if "client" not in request.fixturenames:
-        return
-    app = request.getfixturevalue("app")
-
-    @app.before_request
-    def forget_the_previous_caller():
-        g.pop("current_user", None)
 
 
 def expected_code(role: str, from_status: str, to_status: str) -> int:

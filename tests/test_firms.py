@@ -25,7 +25,7 @@ def test_an_invalid_page_is_a_422(client, query):
     assert client.get(f"/api/firms?{query}").status_code == 422
 
 
-def test_one_firm_has_the_contract_fields(client):
+def test_one_firm_has_its_documented_fields(client):
     firm = make_firm(address="天镇县扶贫产业园")
     response = client.get(f"/api/firms/{firm.id}")
     assert response.status_code == 200
@@ -37,6 +37,7 @@ def test_one_firm_has_the_contract_fields(client):
         "address": "天镇县扶贫产业园",
         "lat": 40.43,
         "lon": 114.10,
+        "is_workshop": False,
     }
 
 
@@ -131,3 +132,14 @@ def test_a_refused_change_changes_nothing(client):
     client.patch(f"/api/firms/{firm.id}", json={"name": "改名", "address": "x"}, headers=headers)
     assert client.get(f"/api/firms/{firm.id}").json["name"] == "原名"
     assert client.get(f"/api/firms/{firm.id}").json["address"] is None
+
+
+def test_only_staff_mark_a_firm_as_a_workshop(client, staff):
+    firm = make_firm()
+    own_user = make_quick_user("firm", firm_id=firm.id)
+    refused = client.patch(
+        f"/api/firms/{firm.id}", json={"is_workshop": True}, headers=auth_headers(own_user)
+    )
+    assert refused.status_code == 403
+    marked = client.patch(f"/api/firms/{firm.id}", json={"is_workshop": True}, headers=staff)
+    assert marked.status_code == 200 and marked.json["is_workshop"] is True

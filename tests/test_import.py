@@ -333,3 +333,16 @@ def test_only_staff_import(client, role, expected):
     assert response.status_code == expected
     assert set(response.json) == ERROR_KEYS
     assert db.session.scalar(select(func.count(Resident.id))) == before
+
+
+def test_the_household_number_column_is_imported(client, catalogue, staff):
+    table = [
+        ["姓名", "身份证号码", "联系电话", "户号"],
+        ["户一", id_number(date(1981, 2, 2), 13), "13800000011", 1402220010012.0],
+        ["户二", id_number(date(1983, 3, 3), 15), "13800000012", "'1402220010012"],
+        ["户三", id_number(date(1984, 4, 4), 17), "13800000013", "户号?"],
+    ]
+    answer = upload(client, staff, "名册.xlsx", xlsx_bytes(table)).json
+    assert (answer["created"], rejected_fields(answer)) == (2, {4: {"household_no"}})
+    numbers = db.session.scalars(select(Resident.household_no).order_by(Resident.id)).all()
+    assert numbers == ["1402220010012", "1402220010012"]

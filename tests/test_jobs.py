@@ -20,6 +20,9 @@ from tests.jobs_fixtures import FLAKY_DETAIL, delete_keys, redis_url, run_prefix
 from tests.test_matching_api import _history, matching_app, town  # noqa: F401
 
 FIXTURES = "tests.jobs_fixtures"
+# A job reports progress, and reads its own record, on connections of its own; a worker may be
+# an app or a process of its own: what a test makes must really be committed.
+pytestmark = pytest.mark.committing
 
 
 @pytest.fixture

@@ -12,6 +12,9 @@ from tests.jobs_fixtures import delete_keys, redis_url, run_prefix  # noqa: F401
 from tests.web_helpers import PASSWORD, csrf_token
 
 ATTACKER, OWNER = "203.0.113.7", "198.51.100.20"
+# The throttled apps are apps of their own, on connections of their own: the users a test
+# makes through ``app`` must really be committed for them to see.
+pytestmark = pytest.mark.committing
 
 
 def limited(database_url, tmp_path, **config):

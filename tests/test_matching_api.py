@@ -218,6 +218,7 @@ def _history(town, n_residents=120):
             make_application(person, post, "hired" if hired else "rejected")
 
 
+@pytest.mark.committing  # a retrain is a job: it reports progress on its own connection
 def test_staff_retrain_promotes_only_what_is_better_beyond_noise(client, matching_app, town):
     staff = make_quick_user("staff")
     _history(town)
@@ -269,6 +270,7 @@ def service_models_application():
     return Application
 
 
+@pytest.mark.committing  # a retrain is a job: it reports progress on its own connection
 def test_training_without_outcomes_is_a_failed_job_saying_why(client, matching_app, town):
     staff = make_quick_user("staff")
     response = client.post("/api/model/train", headers=auth_headers(staff), json={})
@@ -341,6 +343,7 @@ def test_a_skill_granted_in_bulk_reloads_only_that_resident(matching_app, town):
     assert service.engine().cache.full_loads == full_loads
 
 
+@pytest.mark.committing  # a retrain is a job: it reports progress on its own connection
 def test_tests_never_retrain_into_the_shipped_models(client, app):
     from jobmatch.config import PROJECT_ROOT
 
@@ -366,6 +369,7 @@ def test_the_matching_endpoints_are_documented(client):
         assert {"401", "403"} <= set(operation["responses"])
 
 
+@pytest.mark.committing  # commits on connections of its own, as other workers would
 def test_a_change_committed_out_of_order_is_still_applied(matching_app, town):
     """PostgreSQL hands out sequence ids at insert time: a later id may commit first."""
     from sqlalchemy import insert, update

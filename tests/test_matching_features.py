@@ -189,7 +189,7 @@ def test_a_firms_record_counts_only_outcomes_before_the_day():
     assert log.county_rate([on[3]])[0] == pytest.approx(county)
 
 
-# Eligibility, written out plainly from the contract, against the vectorised version.
+# Eligibility, written out plainly from docs/domain.md, against the vectorised version.
 
 
 def _age(birth: date, day: date) -> int:
@@ -205,8 +205,8 @@ def _haversine(a, b) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def contract_eligible(r: ResidentRecord, p: PostRecord, today: date) -> bool | None:
-    """The contract's rule; None where a commute sits within float noise of the limit."""
+def plainly_eligible(r: ResidentRecord, p: PostRecord, today: date) -> bool | None:
+    """The documented rule; None where a commute sits within float noise of the limit."""
     if p.status != "open" or p.openings - p.filled < 1:
         return False
     if p.expires_on is not None and p.expires_on < today:
@@ -283,13 +283,13 @@ def worlds(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds())
-def test_eligibility_is_exactly_the_contract(world):
+def test_eligibility_is_exactly_the_documented_rule(world):
     people, jobs = world
     residents, posts = tables(people, jobs)
     mask = eligible(residents, posts, np.arange(len(people))[:, None], np.arange(len(jobs)), TODAY)
     for i, r in enumerate(people):
         for j, p in enumerate(jobs):
-            expected = contract_eligible(r, p, TODAY)
+            expected = plainly_eligible(r, p, TODAY)
             if expected is not None:
                 assert bool(mask[i, j]) == expected, (r, p)
 
@@ -304,11 +304,11 @@ def test_rankings_never_hold_an_ineligible_pair(world, limit):
     for r in range(len(people)):  # each resident's list of posts
         scored = score_eligible(snapshot, ranker, np.array([r]), np.arange(len(jobs)), TODAY)
         for i in top_k(scored.model_score, posts.ids[scored.pi], limit):
-            assert contract_eligible(people[r], jobs[scored.pi[i]], TODAY) is not False
+            assert plainly_eligible(people[r], jobs[scored.pi[i]], TODAY) is not False
     for p in range(len(jobs)):  # each post's list of candidates
         scored = score_eligible(snapshot, ranker, np.arange(len(people)), np.array([p]), TODAY)
         for i in top_k(scored.model_score, residents.ids[scored.ri], limit):
-            assert contract_eligible(people[scored.ri[i]], jobs[p], TODAY) is not False
+            assert plainly_eligible(people[scored.ri[i]], jobs[p], TODAY) is not False
 
 
 def test_commute_is_measured_between_the_two_places():

@@ -258,6 +258,7 @@ def _race(app, order_id, headers, body, threads=20):
     return codes
 
 
+@pytest.mark.committing
 @pytest.mark.parametrize(("left", "pieces", "winners"), [(10, 3, 3), (7, 7, 1)])
 def test_racing_deliveries_never_overshoot(app, staff, resident, left, pieces, winners):
     order = make_order(quantity=1000)
@@ -273,6 +274,7 @@ def test_racing_deliveries_never_overshoot(app, staff, resident, left, pieces, w
     assert ledger_sum == delivered and entries == 1 + winners
 
 
+@pytest.mark.committing
 def test_racing_corrections_never_take_an_entry_below_zero(app, staff, order, resident):
     original = make_delivery(order, resident, quantity=10)
     make_delivery(order, quantity=50)

@@ -1,4 +1,4 @@
-"""Posts: the contract's fields and defaults, validation, fair-hiring rules, filters, PATCH."""
+"""Posts: their fields and defaults, validation, fair-hiring rules, filters, PATCH."""
 
 import json
 from datetime import timedelta
@@ -41,7 +41,7 @@ def make_program(code="bag_assembly"):
     return program
 
 
-def test_a_minimal_post_gets_the_contract_defaults(client, staff, firm):
+def test_a_minimal_post_gets_the_documented_defaults(client, staff, firm):
     response = client.post("/api/posts", json=new_post(firm), headers=staff)
     assert response.status_code == 201, response.json
     post = response.json
@@ -57,7 +57,7 @@ def test_a_minimal_post_gets_the_contract_defaults(client, staff, firm):
     assert client.get(f"/api/posts/{post['id']}").json == post
 
 
-def test_every_contract_field_is_written_and_read_back(client, staff, firm):
+def test_every_field_is_written_and_read_back(client, staff, firm):
     make_skill("sewing", occupation_code="6-05-01-03")
     make_skill("bag_stitching")
     make_program("bag_assembly")
@@ -139,7 +139,7 @@ def test_invalid_post_fields_are_a_422_naming_the_field(client, staff, firm, fie
 @pytest.mark.parametrize(
     "missing", ["firm_id", "title", "category", "openings", "wage_min", "wage_max"]
 )
-def test_the_contract_s_required_fields_are_required(client, staff, firm, missing):
+def test_the_required_fields_are_required(client, staff, firm, missing):
     body = new_post(firm)
     del body[missing]
     response = client.post("/api/posts", json=body, headers=staff)

@@ -24,7 +24,6 @@ from tests.factories import (
     make_quick_user,
     make_resident,
 )
-from tests.test_applications_workflow import one_caller_per_request  # noqa: F401
 
 T0 = datetime(2026, 3, 1, 1, 0, tzinfo=UTC)
 REPORTS = (

@@ -1,4 +1,4 @@
-"""GET /api/stats: the contract's shape, every seed figure of DESIGN.md, and how it counts."""
+"""GET /api/stats: its shape, every seed figure of docs/domain.md, and how it counts."""
 
 from datetime import date
 

@@ -124,7 +124,7 @@ def test_program_input_is_checked(client, staff):
     assert db.session.query(Program).count() == 1
 
 
-def test_cohort_contract_fields_and_on_the_job_needs_a_firm(client, staff):
+def test_cohort_fields_and_on_the_job_needs_a_firm(client, staff):
     make_program(code="bag_assembly", name="箱包组装", hours=160)
     firm = make_firm()
     missing = client.post(

@@ -44,7 +44,7 @@ def _enroll(client, staff, cohort, resident):
 # Enrollment
 
 
-def test_enrolling_answers_the_contract_fields(client, staff):
+def test_enrolling_answers_the_documented_fields(client, staff):
     cohort = make_cohort()
     resident = make_resident(name="李四")
     response = _enroll(client, staff, cohort, resident)

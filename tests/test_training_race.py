@@ -6,6 +6,7 @@ really do run at once against the database, which alone keeps the rules.
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from jobmatch.extensions import db
@@ -17,6 +18,9 @@ from tests.factories import (
     make_resident,
     make_training_session,
 )
+
+# Each thread works on its own connection: what the test makes must really be committed.
+pytestmark = pytest.mark.committing
 
 
 def _post_all_at_once(app, requests: list[tuple[str, dict]], headers: dict) -> list[int]:

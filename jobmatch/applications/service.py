@@ -27,6 +27,7 @@ from jobmatch.applications.workflow import (
     workflow_allows,
 )
 from jobmatch.database import MAX_ID, paginate
+from jobmatch.employment import service as employment
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.matching.service import rank_posts_for_resident
@@ -232,6 +233,7 @@ def move_application(
     db.session.flush()
     # The UPDATEs bypassed the objects loaded above; read the application and post afresh.
     db.session.expire_all()
+    employment.on_application_moved(application.id, from_status, status)
     messages = notices.on_move(application, from_status, user.role, correction)
     if status == ApplicationStatus.HIRED:
         messages += notices.on_hire(application)

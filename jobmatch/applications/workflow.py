@@ -1,6 +1,6 @@
 """The application workflow as data: which moves exist, and which role may make them.
 
-A move is judged in two steps, and the order is part of the contract:
+A move is judged in two steps, and the order is part of the API (docs/api.md):
 
 1. may this role move an application to this status at all?  If not: 403.
 2. does the workflow lead from the current status to that one?  If not: 409.

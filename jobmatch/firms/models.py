@@ -1,4 +1,4 @@
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.database import Timestamps
@@ -15,3 +15,5 @@ class Firm(Timestamps, db.Model):
     address: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # A 帮扶车间 (assistance workshop): judged on the income it brings people out of poverty.
+    is_workshop: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -21,6 +21,7 @@ _name = validate.Length(min=1, max=128, error="名称应为1至128个字符。")
 _industry = validate.Length(max=64, error="行业最多64个字符。")
 _address = validate.Length(max=500, error="地址最多500个字符。")
 _lat = validate.Range(min=-90, max=90, error="纬度应在-90至90之间。")
+WORKSHOP_DOC = {"description": "a 帮扶车间 (assistance workshop); staff set it"}
 _lon = validate.Range(min=-180, max=180, error="经度应在-180至180之间。")
 
 
@@ -33,6 +34,7 @@ class FirmCreate(InputSchema):
     address = Text(allow_none=True, validate=_address)
     lat = fields.Float(allow_none=True, validate=_lat)
     lon = fields.Float(allow_none=True, validate=_lon)
+    is_workshop = fields.Boolean(metadata=WORKSHOP_DOC)
 
 
 class FirmUpdate(InputSchema):
@@ -44,6 +46,7 @@ class FirmUpdate(InputSchema):
     address = Text(allow_none=True, validate=_address)
     lat = fields.Float(allow_none=True, validate=_lat)
     lon = fields.Float(allow_none=True, validate=_lon)
+    is_workshop = fields.Boolean(metadata=WORKSHOP_DOC)
 
 
 class FirmOut(Schema):
@@ -54,3 +57,4 @@ class FirmOut(Schema):
     address = fields.String(allow_none=True)
     lat = fields.Float(allow_none=True)
     lon = fields.Float(allow_none=True)
+    is_workshop = fields.Boolean(required=True)

@@ -12,7 +12,7 @@ from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 
 # The legal identity the bureau checked: only staff change it.
-STAFF_ONLY_FIELDS = ("name", "credit_code")
+STAFF_ONLY_FIELDS = ("name", "credit_code", "is_workshop")
 
 
 def list_firms(page: int, page_size: int) -> tuple[list[Firm], int]:
@@ -44,7 +44,7 @@ def update_firm(actor: User, firm_id: int, changes: dict) -> Firm:
         refused = [field for field in STAFF_ONLY_FIELDS if field in changes]
         if refused:
             raise Forbidden(
-                "企业名称和统一社会信用代码只能由人社局工作人员修改。",
+                "企业名称、统一社会信用代码和帮扶车间认定只能由人社局工作人员修改。",
                 {field: ["企业账号不能修改此项。"] for field in refused},
             )
     if changes.get("credit_code", firm.credit_code) != firm.credit_code:

@@ -1,4 +1,4 @@
-"""Hard eligibility, exactly as the contract lists it, before any ranking.
+"""Hard eligibility, as docs/domain.md lists it ("Who is eligible for a post"), before ranking.
 
 A pair is eligible when the post is open, has an opening left and has not expired; the
 resident's age is within min_age..max_age; the resident's education meets min_education; the

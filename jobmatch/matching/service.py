@@ -75,6 +75,14 @@ class MatchingEngine:
         self.model.refresh()
         return self.model.ranker
 
+    def forget_data(self) -> None:
+        """Drop the snapshot and the remembered results: the next use loads from the database.
+        For a caller that undid writes the change log cannot report, such as a rolled-back
+        outer transaction (each test of the suite runs in one)."""
+        self.cache = SnapshotCache(self.cache.max_age)
+        with self.results_lock:
+            self.results.clear()
+
     def remembered(self, key: tuple, compute):
         """A ranked list, computed once per data generation, model and day: the same post's
         candidates asked for again cost a dictionary look-up until anything they read changes."""

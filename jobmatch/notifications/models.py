@@ -15,6 +15,8 @@ NOTIFICATION_KINDS = (
     "application_withdrawn",  # to a firm's users: a resident withdrew
     "hired_twice",  # to staff: a resident is hired at two or more posts
     "post_unfilled",  # to staff: an open post has openings left and nobody in the pipeline
+    "followup_due",  # to staff: a hire's 1-, 3- or 6-month follow-up has come due
+    "place_request",  # to staff: a resident asks for a place in a coming cohort
 )
 
 

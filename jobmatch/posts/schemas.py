@@ -22,7 +22,7 @@ OCCUPATION_CODE = r"^\d(-\d{2}){0,3}$"
 
 
 class Education(Text):
-    """An education level: a contract value, a GB/T 4658 code or a Chinese name (初中, 中专)."""
+    """An education level: an API code, a GB/T 4658 code or a Chinese name (初中, 中专)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

@@ -118,6 +118,7 @@ def _insert_residents(rows: list[RosterRow], now) -> None:
         "shift_preference": ShiftPreference.ANY,
         "max_commute_km": None,
         "employment_status": EmploymentStatus.UNEMPLOYED,
+        "household_no": None,
     }
     params = [
         {

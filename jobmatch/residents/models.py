@@ -49,6 +49,8 @@ class Resident(Timestamps, db.Model):
     shift_preference: Mapped[str] = mapped_column(String(8), default=ShiftPreference.ANY)
     max_commute_km: Mapped[float | None]
     employment_status: Mapped[str] = mapped_column(String(16), default=EmploymentStatus.UNEMPLOYED)
+    # The roster's 户号: members of one household share it (monitoring reports group by it).
+    household_no: Mapped[str | None] = mapped_column(String(32), index=True)
     # Optional, given with the resident's consent; empty means not said (the matcher then
     # ranks as it would without them): 有无交通工具, 能否上夜班, 照顾老幼.
     has_transport: Mapped[bool | None]

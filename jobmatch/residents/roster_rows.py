@@ -35,6 +35,7 @@ HEADERS = {
     "groups": ["人员类别", "人员类型", "帮扶类别", "groups"],
     "employment_status": ["就业状态", "就业情况", "employment_status"],
     "max_commute_km": ["通勤距离", "最远通勤距离", "max_commute_km"],
+    "household_no": ["户号", "家庭户号", "户编号", "household_no"],
 }
 REQUIRED = ("name", "id_number", "phone")
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in bureau rosters
@@ -132,7 +133,7 @@ def clean_row(
     today: date,
     lookup_hash: Callable[[str], str],
 ) -> tuple[RosterRow | None, dict[str, list[str]]]:
-    """The row's values, normalised, and its errors by field (contract field names)."""
+    """The row's values, normalised, and its errors by field (the API's field names)."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     clean = None
@@ -166,6 +167,7 @@ def clean_row(
         "shift_preference": vocabulary.parse_shift,
         "employment_status": vocabulary.parse_employment_status,
         "max_commute_km": vocabulary.parse_commute_km,
+        "household_no": vocabulary.parse_household_no,
     }
     for field_name, parse in parsers.items():
         value = check(field_name, parse)

@@ -72,8 +72,8 @@ class EducationField(_TextField):
 
 
 EDUCATION_DOC = {
-    "description": "a contract value, its GB/T 4658 code or a Chinese name (初中, 高中, 中专, …); "
-    "stored and returned as the contract value",
+    "description": "an API code, its GB/T 4658 code or a Chinese name (初中, 高中, 中专, …); "
+    "stored and returned as the API code",
     "example": "junior_high",
 }
 
@@ -130,6 +130,11 @@ class ResidentUpdate(InputSchema):
     )
     employment_status = fields.String(
         validate=validate.OneOf(EMPLOYMENT_STATUSES, error=ONE_OF), error_messages=REQUIRED
+    )
+    household_no = fields.String(
+        allow_none=True,
+        validate=[validate.Length(min=1, max=32, error="户号应为1至32个字符。"), plain_text],
+        metadata={"description": "the roster's 户号; members of one household share it"},
     )
     has_transport = fields.Boolean(
         allow_none=True,
@@ -190,6 +195,7 @@ class ResidentOut(Schema):
     shift_preference = fields.String(required=True, metadata={"enum": list(SHIFT_PREFERENCES)})
     max_commute_km = fields.Float(allow_none=True)
     employment_status = fields.String(required=True, metadata={"enum": list(EMPLOYMENT_STATUSES)})
+    household_no = fields.String(allow_none=True)
     has_transport = fields.Boolean(allow_none=True)
     night_shift_ok = fields.Boolean(allow_none=True)
     caregiver = fields.Boolean(allow_none=True)

@@ -88,3 +88,13 @@ def parse_commute_km(value: str | int | float) -> float:
     if not 0 < distance <= MAX_COMMUTE_KM:
         raise ValueError(f"通勤距离应大于0且不超过{MAX_COMMUTE_KM:g}公里。")
     return distance
+
+
+def parse_household_no(value: str | int | float) -> str:
+    """The roster's 户号 as text: a number Excel stored as one loses its ".0", not its digits."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = compact(value).removeprefix("'")
+    if not 1 <= len(text) <= 32 or any(not char.isalnum() and char not in "-_" for char in text):
+        raise ValueError(f"无法识别的户号“{value}”：应为1至32位的字母、数字或连字符。")
+    return text

@@ -20,12 +20,13 @@ from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
 from jobmatch.crypto import cipher
+from jobmatch.employment.models import EmploymentSpell, FollowUp
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.orders.models import Delivery, Order
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
-from jobmatch.seed import records, reference
+from jobmatch.seed import employment_records, records, reference
 from jobmatch.seed.files import SeedError
 from jobmatch.training.models import Cohort, Enrollment, Program, program_skills
 
@@ -50,10 +51,13 @@ TABLES = {
     "deliveries": Delivery,
     "applications": Application,
     "application_events": ApplicationEvent,
+    "employment_spells": EmploymentSpell,
+    "employment_follow_ups": FollowUp,
 }
 # Tables whose integer ids come from the seed files; a foreign key column names its table.
 ID_TABLES = ("communities", "grids", "firms", "posts", "residents", "cohorts", "enrollments",
-             "orders", "deliveries", "applications")  # fmt: skip
+             "orders", "deliveries", "applications", "employment_spells",
+             "employment_follow_ups")  # fmt: skip
 # The file each table's rows come from, to name it when the database refuses them.
 SOURCE_FILES = {
     "occupations": reference.OCCUPATIONS_FILE,
@@ -72,6 +76,7 @@ REFERENCES = {
     "cohort_id": "cohorts",
     "order_id": "orders",
     "application_id": "applications",
+    "spell_id": "employment_spells",
 }
 
 
@@ -234,6 +239,9 @@ def _load(directory: Path, today: date) -> tuple[bool, dict[str, int]]:
     put("applications", [{k: v for k, v in a.items() if k != "row"}
                          for a in applications.values()])  # fmt: skip
     put("application_events", events)
+    spells = employment_records.read_spells(directory, applications, post_by_id)
+    put("employment_spells", list(spells.values()))
+    put("employment_follow_ups", employment_records.read_follow_ups(directory, spells))
     if hired:
         db.session.execute(
             update(Post),

@@ -16,7 +16,7 @@ from jobmatch.validators import MIN_WORKING_AGE, parse_id_number, parse_mobile
 RESIDENT_COLUMNS = (
     "id", "name", "id_number", "phone", "education", "community_id", "grid_id", "skills",
     "groups", "desired_wage", "shift_preference", "max_commute_km", "employment_status",
-    "registered_on",
+    "registered_on", "household_no",
 )  # fmt: skip
 ENDED = ("rejected", "withdrawn")
 
@@ -61,6 +61,7 @@ def read_residents(
                 "shift_preference": row.choice("shift_preference", SHIFT_PREFERENCES),
                 "max_commute_km": row.number("max_commute_km", 0.1, 1000, optional=True),
                 "employment_status": row.choice("employment_status", EMPLOYMENT_STATUSES),
+                "household_no": row.text("household_no", 32, optional=True),
                 "created_at": local_time(registered_on),
                 "updated_at": local_time(registered_on),
             }

@@ -1,4 +1,4 @@
-"""The shape of GET /api/stats (CONTRACT.md "Stats")."""
+"""The shape of GET /api/stats (the figures: docs/domain.md, "What the seed reproduces")."""
 
 from marshmallow import Schema, fields
 

@@ -13,6 +13,7 @@ from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.firm import move_application_from_form, next_moves
 from jobmatch.web.forms import load
+from jobmatch.web.resident_pathways import near_misses_for
 from jobmatch.web.session import page_for
 
 ALL = 1000
@@ -30,6 +31,7 @@ def me(user):
         "me.html",
         resident=residents.read_resident(user, user.resident_id),
         matches=people.matches_for(user, user.resident_id),
+        near_misses=near_misses_for(user),
         applications=mine,
         applied={application.post_id: application for application in mine},
         enrollments=training.list_enrollments_for_resident(user, user.resident_id),

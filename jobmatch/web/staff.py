@@ -8,6 +8,8 @@ from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.enums import ApplicationStatus
+from jobmatch.employment import retention
+from jobmatch.employment import service as employment
 from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
 from jobmatch.orders.enums import Product
@@ -18,6 +20,7 @@ from jobmatch.web.session import page_for
 
 ALL = 100_000
 NOTICES_SHOWN = 10
+FOLLOW_UPS_SHOWN = 5
 
 
 @blp.get("/staff")
@@ -34,6 +37,8 @@ def staff(user):
         charts=_charts(user, stats),
         notices=notices,
         unread=unread,
+        follow_ups=employment.due_follow_ups(user),
+        follow_ups_shown=FOLLOW_UPS_SHOWN,
     )
 
 
@@ -52,6 +57,7 @@ def _charts(user, stats: dict) -> dict:
             for order in stats["orders"]
         ],
         "placements": _placements_by_month(user),
+        "retention": _retention_by_firm(user),
     }
 
 
@@ -86,6 +92,12 @@ def _placements_by_month(user) -> list[dict]:
         day = clock.china_date(application.hired_at or application.updated_at)
         months[f"{day:%Y-%m}"] += 1
     return [{"month": month, "hired": months[month]} for month in sorted(months)]
+
+
+def _retention_by_firm(user) -> list[dict]:
+    """The retention report's firm rows that have a spell measured at 30 days."""
+    rows = retention.retention_report(user, clock.today(), "firm")
+    return [row for row in rows if row["measured_30"]]
 
 
 @blp.post("/staff/notifications/<int:notification_id>/read")

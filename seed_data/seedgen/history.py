@@ -89,7 +89,7 @@ def utility(t: dict) -> float:
 
 
 def eligible(person: Person, post: dict, km: float, day: date, filled: dict) -> bool:
-    """The contract's hard filters, applied on the day of the application."""
+    """The hard eligibility filters (docs/domain.md), applied on the day of the application."""
     row = person.row
     age = _age_on(row["birth_date"], day)
     return (

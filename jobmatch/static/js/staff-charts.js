@@ -103,6 +103,19 @@
       data: placements.map(function (r) { return r.hired; }) }]
   }));
 
+  // Share of each firm's hires still at work after 30, 90 and 180 days (the table has counts).
+  var retention = data.retention || [];
+  function percent(value) { return value === null ? null : Math.round(value * 1000) / 10; }
+  draw("chart-retention", base({
+    yAxis: categoryAxis(retention),
+    xAxis: { type: "value", max: 100, axisLabel: { fontSize: 13, color: ink, formatter: "{value}%" } },
+    series: [[30, "#0b6127"], [90, "#0a4a9c"], [180, "#a34a00"]].map(function (pair) {
+      return { name: "满" + pair[0] + "天仍在岗", type: "bar", barMaxWidth: 12,
+        itemStyle: { color: pair[1] },
+        data: retention.map(function (r) { return percent(r["rate_" + pair[0]]); }) };
+    })
+  }));
+
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) { chart.resize(); });
   });
