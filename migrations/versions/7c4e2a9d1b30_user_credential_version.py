@@ -1,7 +1,7 @@
 """A user's credential version: remembered sign-ins end when it moves
 
 Revision ID: 7c4e2a9d1b30
-Revises: 5b1f0c9a7e21
+Revises: 3f90f83adc05
 Create Date: 2026-11-29 22:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7c4e2a9d1b30"
-down_revision = "5b1f0c9a7e21"
+down_revision = "3f90f83adc05"
 branch_labels = None
 depends_on = None
 
