@@ -12,6 +12,9 @@ from tests.conftest import make_test_app
 from tests.factories import auth_headers, make_quick_user
 from tests.jobs_fixtures import delete_keys, redis_url_or_skip
 
+# A second app stands for another worker: it reads on its own connection, so writes commit.
+pytestmark = pytest.mark.committing
+
 
 @pytest.fixture(params=["database", "redis"])
 def version_store(request) -> dict:
