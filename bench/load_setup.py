@@ -34,9 +34,28 @@ def database_url(workdir: Path) -> tuple[str, str | None]:
 
 
 def prepare(workdir: Path) -> None:
+    server = os.environ.get("DATABASE_URL", "").replace("+psycopg", "")
     url, made = database_url(workdir)
+    os.environ["BENCH_SERVER_URL"] = server
     env = environment(workdir) | {"DATABASE_URL": url, "AUTH_CACHE_SECONDS": "5"}
     os.environ.update(env)
+    try:
+        fixture = _seeded()
+    except BaseException:
+        _drop_database(made)
+        raise
+    fixture |= {"env": env, "made_database": made, "field_key": FIELD_KEY, "root": str(ROOT)}
+    (workdir / "fixture.json").write_text(json.dumps(fixture))
+
+
+def _drop_database(name: str | None) -> None:
+    if name:
+        server = os.environ["BENCH_SERVER_URL"]
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _seeded() -> dict:
     from jobmatch import create_app
     from jobmatch.extensions import db
 
@@ -49,16 +68,17 @@ def prepare(workdir: Path) -> None:
         if db.engine.dialect.name == "postgresql":
             _sequences_past_rows(db)
         fixture = _users_and_work(db)
-    fixture |= {"env": env, "made_database": made, "field_key": FIELD_KEY, "root": str(ROOT)}
-    (workdir / "fixture.json").write_text(json.dumps(fixture))
+        db.session.remove()
+        db.engine.dispose()
+    return fixture
 
 
 def _sequences_past_rows(db) -> None:
     """Rows written with explicit ids leave PostgreSQL's sequences behind: move them on."""
-    from sqlalchemy import text
+    from sqlalchemy import Integer, text
 
     for table in db.metadata.sorted_tables:
-        if "id" in table.c and table.c.id.autoincrement in (True, "auto"):
+        if "id" in table.c and isinstance(table.c.id.type, Integer) and table.c.id.primary_key:
             db.session.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
