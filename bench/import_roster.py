@@ -1,19 +1,25 @@
-"""Benchmark the roster import: a 10,000-row messy roster, as .xlsx and as .csv.
+"""Benchmark the roster import: a 10,000-row messy roster as .xlsx, .xls, .ods and .csv, and
+decompression bombs.
 
-Each format is imported through the app's test client into a fresh database: SQLite always,
-and PostgreSQL too when JOBMATCH_BENCH_POSTGRES names a server (for example
+Each format is imported through the app's test client into a fresh database, in a process of
+its own so that its peak memory is its own: SQLite always, and PostgreSQL too when
+JOBMATCH_BENCH_POSTGRES names a server (for example
 postgresql://postgres@127.0.0.1:5432/postgres); the benchmark creates its own database there
 and drops it afterwards. It prints the seconds each import took (the whole request: reading,
-checking, saving), then the same for importing the file a second time (all updates).
+checking, saving), the same for importing the file a second time (nothing to change), and the
+process's peak resident memory above what it held before the first request. Then each bomb:
+the seconds to the refusal and the memory it cost.
 
-    .venv/bin/python bench/import_roster.py [--rows 10000]
+    .venv/bin/python bench/import_roster.py [--rows 10000] [--formats xlsx,xls,ods,csv]
 """
 
 import argparse
-import csv
 import io
+import json
 import os
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +28,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from openpyxl import Workbook
 from sqlalchemy import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,6 +39,8 @@ from jobmatch.catalogue.models import Occupation, Skill  # noqa: E402
 from jobmatch.communities.models import Community  # noqa: E402
 from jobmatch.extensions import db  # noqa: E402
 from jobmatch.validators import id_check_char  # noqa: E402
+from tests import roster_writers  # noqa: E402
+from tests.roster_bombs import ods_bomb, xls_sparse, xlsx_bomb  # noqa: E402
 
 HEADER = ["序号", "姓名", "性别", "身份证号码", "联系电话", "文化程度", "社区", "技能", "期望月薪"]
 HEADER += ["班次意向", "人员类别", "备注"]
@@ -122,23 +129,47 @@ def messy_roster(rows: int, seed: int = 7) -> list[list]:
     return table
 
 
-def xlsx_bytes(table: list[list]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(HEADER)
-    for row in table:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def roster_file(table: list[list], kind: str) -> tuple[str, bytes]:
+    rows = [HEADER, *table]
+    if kind == "xlsx":
+        return "roster.xlsx", roster_writers.xlsx_bytes(rows, merged_title=False)
+    if kind == "xls":
+        return "roster.xls", roster_writers.xls_bytes(rows, merged_title=False)
+    if kind == "ods":
+        return "roster.ods", roster_writers.ods_bytes(rows, merged_title=False)
+    return "roster.csv", roster_writers.csv_bytes(rows, "gb18030")  # as Chinese Excel saves CSV
 
 
-def csv_bytes(table: list[list]) -> bytes:
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(HEADER)
-    writer.writerows(table)
-    return text.getvalue().encode("gb18030")  # as Chinese Excel saves "CSV"
+BOMBS = {
+    "xlsx 3,000,000 rows": lambda: ("rows.xlsx", xlsx_bomb(rows=3_000_000)),
+    "xlsx A1 + XFD1048576": lambda: ("sparse.xlsx", xlsx_bomb(sparse=True)),
+    "xls A1 + IV65536": lambda: ("sparse.xls", xls_sparse()),
+    "ods 1,000 x 1,000,000 repeated": lambda: ("repeated.ods", ods_bomb()),
+}
+
+
+def reset_peak() -> float:
+    """Start counting the peak afresh (Linux: clear_refs 5 resets VmHWM); the current size."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS")
+
+
+def cpu_seconds() -> float:
+    """This process's CPU time: steadier than the wall clock on a shared machine (a database
+    server's own work is not in it)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def peak_rss_mb() -> float:
+    return _status_mb("VmHWM")
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _postgres_database(server: str) -> tuple[str, callable]:
@@ -158,7 +189,7 @@ def _postgres_database(server: str) -> tuple[str, callable]:
     return url.render_as_string(hide_password=False), drop
 
 
-def run_import(database_url: str, filename: str, content: bytes, workdir: Path) -> dict:
+def make_app(database_url: str, workdir: Path):
     os.environ["JOBMATCH_INSTANCE_PATH"] = str(workdir / "instance")
     app = create_app(
         {
@@ -166,76 +197,171 @@ def run_import(database_url: str, filename: str, content: bytes, workdir: Path) 
             "SECRET_KEY": "bench",
             "JOBMATCH_FIELD_KEY": Fernet.generate_key().decode(),
             "RATELIMIT_ENABLED": False,
+            "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         }
     )
+    return app
+
+
+def seed(app) -> dict:
+    db.drop_all()
+    db.create_all()
+    db.session.add_all(Community(name=name, lat=40.42, lon=114.09) for name in COMMUNITIES)
+    db.session.add(Occupation(code="6-05-01-03", level=4, name="缝纫工"))
+    db.session.add_all(
+        Skill(code=code, name=name, occupation_code="6-05-01-03") for code, name in SKILLS.items()
+    )
+    staff = User(username="bench", role="staff", password_hash="-")
+    db.session.add(staff)
+    db.session.commit()
+    return {"Authorization": f"Bearer {issue_token(staff)}"}
+
+
+def post(client, headers, filename: str, content: bytes):
+    return client.post(
+        "/api/residents/import",
+        data={"file": (io.BytesIO(content), filename)},
+        headers=headers,
+    )
+
+
+def run_import(database_url: str, path: Path, workdir: Path) -> dict:
+    """One format, in this process: both imports, their counts, and the memory they took."""
+    app = make_app(database_url, workdir)
+    content = path.read_bytes()
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        db.session.add_all(Community(name=name, lat=40.42, lon=114.09) for name in COMMUNITIES)
-        db.session.add(Occupation(code="6-05-01-03", level=4, name="缝纫工"))
-        db.session.add_all(
-            Skill(code=code, name=name, occupation_code="6-05-01-03")
-            for code, name in SKILLS.items()
-        )
-        staff = User(username="bench", role="staff", password_hash="-")
-        db.session.add(staff)
-        db.session.commit()
-        headers = {"Authorization": f"Bearer {issue_token(staff)}"}
+        headers = seed(app)
         client = app.test_client()
-        timings = {}
+        post(client, headers, "warm.csv", "姓名,身份证号码\n".encode())  # load what loads once
+        result = {"baseline_mb": reset_peak()}
         for attempt in ("first", "again"):
-            started = time.perf_counter()
-            response = client.post(
-                "/api/residents/import",
-                data={"file": (io.BytesIO(content), filename)},
-                headers=headers,
-            )
-            timings[attempt] = time.perf_counter() - started
-            assert response.status_code == 200, response.get_data(as_text=True)[:500]
-            answer = response.json
-            timings[f"{attempt}_counts"] = (
+            started, cpu = time.perf_counter(), cpu_seconds()
+            response = post(client, headers, path.name, content)
+            if response.status_code == 202:  # above ROSTER_JOB_ROWS: a job (inline here)
+                job = client.get(f"/api/jobs/{response.json['job_id']}", headers=headers).json
+                assert job["state"] == "done", job
+                answer = job["result"]
+            else:
+                assert response.status_code == 200, response.get_data(as_text=True)[:500]
+                answer = response.json
+            result[attempt] = time.perf_counter() - started
+            result[f"{attempt}_cpu"] = cpu_seconds() - cpu
+            result[f"{attempt}_counts"] = [
                 answer["created"],
                 answer["updated"],
+                answer["unchanged"],
+                len(answer["warnings"]),
                 len(answer["rejected"]),
-            )
+            ]
+        result["peak_mb"] = peak_rss_mb()
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-    return timings
+    return result
+
+
+def run_bomb(database_url: str, name: str, workdir: Path) -> dict:
+    filename, content = BOMBS[name]()
+    app = make_app(database_url, workdir)
+    with app.app_context():
+        headers = seed(app)
+        client = app.test_client()
+        post(client, headers, "warm.csv", "姓名,身份证号码\n".encode())
+        baseline = reset_peak()
+        started, cpu = time.perf_counter(), cpu_seconds()
+        response = post(client, headers, filename, content)
+        elapsed = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu
+        result = {
+            "bytes": len(content),
+            "status": response.status_code,
+            "seconds": elapsed,
+            "cpu": cpu,
+            "baseline_mb": baseline,
+            "peak_mb": peak_rss_mb(),
+        }
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def in_child(args: list[str]) -> dict:
+    """Run this script for one measurement in a fresh process; its JSON line is the answer."""
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"measurement {args[:2]} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def database(backend: str, workdir: Path):
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / 'bench.sqlite'}", None
+    return _postgres_database(os.environ["JOBMATCH_BENCH_POSTGRES"])
+
+
+def child_main(args) -> None:
+    workdir = Path(args.workdir)
+    url, drop = database(args.backend, workdir)
+    try:
+        if args.one:
+            result = run_import(url, Path(args.one), workdir)
+        else:
+            result = run_bomb(url, args.bomb, workdir)
+    finally:
+        if drop:
+            drop()
+    print(json.dumps(result))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--formats", default="xlsx,xls,ods,csv")
+    parser.add_argument("--no-bombs", action="store_true")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--bomb", help=argparse.SUPPRESS)
+    parser.add_argument("--backend", default="sqlite", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one or args.bomb:
+        child_main(args)
+        return
     table = messy_roster(args.rows)
-    files = {"xlsx": ("roster.xlsx", xlsx_bytes(table)), "csv": ("roster.csv", csv_bytes(table))}
     backends = ["sqlite"]
     if os.environ.get("JOBMATCH_BENCH_POSTGRES"):
         backends.append("postgresql")
-    print(
-        f"{args.rows} rows; xlsx {len(files['xlsx'][1]) / 1e6:.1f} MB, "
-        f"csv {len(files['csv'][1]) / 1e6:.1f} MB"
-    )
-    for backend in backends:
-        for file_format, (filename, content) in files.items():
-            with tempfile.TemporaryDirectory() as tmp:
-                workdir = Path(tmp)
-                drop = None
-                if backend == "sqlite":
-                    url = f"sqlite:///{workdir / 'bench.sqlite'}"
-                else:
-                    url, drop = _postgres_database(os.environ["JOBMATCH_BENCH_POSTGRES"])
-                try:
-                    result = run_import(url, filename, content, workdir)
-                finally:
-                    if drop:
-                        drop()
-            created, updated, rejected = result["first_counts"]
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {}
+        for kind in args.formats.split(","):
+            filename, content = roster_file(table, kind)
+            files[kind] = Path(tmp) / filename
+            files[kind].write_bytes(content)
+        sizes = ", ".join(
+            f"{kind} {path.stat().st_size / 1e6:.1f} MB" for kind, path in files.items()
+        )
+        print(f"{args.rows} rows; {sizes}")
+        for backend in backends:
+            for kind, path in files.items():
+                with tempfile.TemporaryDirectory() as work:
+                    result = in_child(["--one", str(path), "--backend", backend, "--workdir", work])
+                counts = result["first_counts"]
+                print(
+                    f"{backend:10} {kind:4} import {result['first']:6.2f} s "
+                    f"(cpu {result['first_cpu']:5.2f} s; created {counts[0]}, warned {counts[3]}, "
+                    f"rejected {counts[4]}); again {result['again']:6.2f} s "
+                    f"(cpu {result['again_cpu']:5.2f} s; unchanged {result['again_counts'][2]}); "
+                    "peak memory "
+                    f"+{result['peak_mb'] - result['baseline_mb']:.0f} MB"
+                )
+        if args.no_bombs:
+            return
+        for name in BOMBS:
+            with tempfile.TemporaryDirectory() as work:
+                result = in_child(["--bomb", name, "--workdir", work])
             print(
-                f"{backend:10} {file_format:4} import {result['first']:6.2f} s "
-                f"(created {created}, rejected {rejected}); "
-                f"again {result['again']:6.2f} s (updated {result['again_counts'][1]})"
+                f"bomb {name:32} {result['bytes'] / 1e6:5.2f} MB -> {result['status']} in "
+                f"{result['seconds']:.2f} s (cpu {result['cpu']:.2f} s), "
+                f"peak memory +{result['peak_mb'] - result['baseline_mb']:.0f} MB"
             )
 
 

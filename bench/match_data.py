@@ -49,6 +49,7 @@ def add_residents(count: int, seed: int = 1) -> None:
     from jobmatch.communities.models import Grid
     from jobmatch.crypto import cipher
     from jobmatch.extensions import db
+    from jobmatch.matching.bench_data import reset_sequences
     from jobmatch.residents.models import PRIORITY_GROUPS, Resident, ResidentGroup, ResidentSkill
     from jobmatch.validators import id_check_char
 
@@ -95,3 +96,7 @@ def add_residents(count: int, seed: int = 1) -> None:
         if groups:
             db.session.execute(insert(ResidentGroup), groups)
         db.session.commit()
+    # The ids above were given, not drawn: on PostgreSQL the sequence must be moved past them,
+    # or the next registration collides (and answers 409 "ID number already registered").
+    reset_sequences(db.session)
+    db.session.commit()

@@ -24,6 +24,7 @@ FEATURE_BLUEPRINTS = (
     "jobmatch.reports.routes",
     "jobmatch.orders.routes",
     "jobmatch.accounts.routes",
+    "jobmatch.accounts.user_routes",
     "jobmatch.firms.routes",
     "jobmatch.posts.routes",
     "jobmatch.communities.routes",

@@ -1,5 +1,6 @@
 """Settings: defaults here, then the environment, then the dict given to create_app."""
 
+import json
 import os
 from pathlib import Path
 
@@ -27,8 +28,16 @@ class Defaults:
     MATCHING_ALLOCATION_MULTIPLE = 3
     MATCHING_MODEL_CHECK_SECONDS = 1.0
     MATCHING_SNAPSHOT_MAX_AGE = 3600
+    # "background": a thread per process applies committed changes and swaps the snapshot in;
+    # "inline": each ranking applies them first (tests that rank right after a write).
+    MATCHING_REFRESH = "background"
+    MATCHING_REFRESH_SECONDS = 0.1  # how often the thread looks for other processes' commits
     # A 10 MB roster plus the multipart envelope; the import itself refuses files over 10 MB.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    # Roster import: reading stops past ROSTER_MAX_ROWS data rows (413); a roster of more than
+    # ROSTER_JOB_ROWS runs as a background job (202 with its id) instead of in the request.
+    ROSTER_MAX_ROWS = 20_000
+    ROSTER_JOB_ROWS = 2_000
     JSON_AS_ASCII = False
     # Login throttling (jobmatch/accounts/throttle.py): failures a window per username and
     # per address. Counted in RATELIMIT_STORAGE_URI: memory:// counts per process; REDIS_URL,
@@ -55,6 +64,25 @@ class Defaults:
     JOBS_TIMEOUT_SECONDS = 3600
     JOBS_REDIS_TTL_SECONDS = 7 * 24 * 3600
     JOBS_LOG_LEVEL = "INFO"
+
+    # Applications nothing has moved for this many days are closed (reason stale) by the
+    # daily `flask --app jobmatch close-stale`.
+    JOBMATCH_STALE_DAYS = 30
+    # Activation attempts refused, counted per ID number's last six digits and per address,
+    # shared by the API and the /activate page.
+    JOBMATCH_ACTIVATION_LIMIT_PER_ID = "5 per hour"
+    JOBMATCH_ACTIVATION_LIMIT_PER_ADDRESS = "20 per hour"
+
+    # Notices go to the in-app inbox; add "sms" (JOBMATCH_NOTIFICATION_CHANNELS=in_app,sms)
+    # and a provider URL to text them too: only kinds with a template id are texted (e.g.
+    # {"application_status": "SMS_100", "account_code": "SMS_101"}). See notifications/sms.py.
+    JOBMATCH_NOTIFICATION_CHANNELS = ("in_app",)
+    JOBMATCH_SMS_URL: str | None = None
+    JOBMATCH_SMS_KEY: str | None = None
+    JOBMATCH_SMS_TEMPLATES: dict = {}
+    JOBMATCH_SMS_ATTEMPTS = 4
+    JOBMATCH_SMS_BACKOFF_SECONDS = 2.0
+    JOBMATCH_SMS_TIMEOUT_SECONDS = 5.0
 
     # Training: completing needs this share of the cohort's hours attended, and a pass needs
     # both assessment scores at or above the pass mark.
@@ -118,9 +146,14 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_FIELD_KEY": "JOBMATCH_FIELD_KEY",
     "JOBMATCH_MODEL_DIR": "JOBMATCH_MODEL_DIR",
     "JOBMATCH_RATELIMIT_STORAGE": "RATELIMIT_STORAGE_URI",
+    "JOBMATCH_ROSTER_MAX_ROWS": "ROSTER_MAX_ROWS",
+    "JOBMATCH_ROSTER_JOB_ROWS": "ROSTER_JOB_ROWS",
     "REDIS_URL": "REDIS_URL",
     "JOBMATCH_JOBS_QUEUE": "JOBS_QUEUE",
     "AUTH_CACHE_SECONDS": "AUTH_CACHE_SECONDS",
+    "JOBMATCH_STALE_DAYS": "JOBMATCH_STALE_DAYS",
+    "JOBMATCH_SMS_URL": "JOBMATCH_SMS_URL",
+    "JOBMATCH_SMS_KEY": "JOBMATCH_SMS_KEY",
 }
 
 
@@ -131,4 +164,10 @@ def settings_from_environment(environ: os._Environ | dict | None = None) -> dict
         settings["AUTH_CACHE_SECONDS"] = float(settings["AUTH_CACHE_SECONDS"])
     if environ.get("JOBMATCH_SECURE_COOKIES") == "1":
         settings["SESSION_COOKIE_SECURE"] = True
+    if environ.get("JOBMATCH_NOTIFICATION_CHANNELS"):
+        channels = environ["JOBMATCH_NOTIFICATION_CHANNELS"].split(",")
+        settings["JOBMATCH_NOTIFICATION_CHANNELS"] = tuple(c.strip() for c in channels if c.strip())
+    if environ.get("JOBMATCH_SMS_TEMPLATES"):
+        # A JSON object: notice kind -> the provider's template id.
+        settings["JOBMATCH_SMS_TEMPLATES"] = json.loads(environ["JOBMATCH_SMS_TEMPLATES"])
     return settings

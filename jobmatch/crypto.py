@@ -38,6 +38,15 @@ class FieldCipher:
         except InvalidToken:
             raise ValueError("encrypted field cannot be read with the configured key") from None
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(bytes(token))
+        except InvalidToken:
+            raise ValueError("encrypted data cannot be read with the configured key") from None
+
     def lookup_hash(self, plaintext: str) -> str:
         return hmac.new(self._lookup_key, plaintext.encode(), hashlib.sha256).hexdigest()
 

@@ -76,6 +76,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides):
         "JOBMATCH_FIELD_KEY": TEST_FIELD_KEY,
         "JOBMATCH_MODEL_DIR": str(model_dir),
         "RATELIMIT_ENABLED": False,
+        # Tests rank right after their writes; tests of the background refresh ask for it.
+        "MATCHING_REFRESH": "inline",
     }
     config.update(overrides)
     os.environ.setdefault("JOBMATCH_INSTANCE_PATH", str(tmp_path / "instance"))

@@ -13,6 +13,7 @@ from tests.factories import (
     make_firm,
     make_post,
     make_quick_user,
+    make_resident,
     make_skill,
 )
 
@@ -36,6 +37,13 @@ OWNER_OR_STAFF = {
 }
 OWNER_OR_STAFF_CREATE = {**OWNER_OR_STAFF, "firm_own": 201, "staff": 201, "admin": 201}
 SIGNED_IN = {**EVERYONE, "anonymous": 401}
+STAFF_READ = {**STAFF_ONLY_CREATE, "staff": 200, "admin": 200}
+ADMIN_ONLY = {**STAFF_READ, "staff": 403}
+ADMIN_ONLY_CREATE = {**ADMIN_ONLY, "admin": 201}
+# Wrong ID digits or code: the same 401 whoever asks (activation needs no account).
+ANYONE_REFUSED = dict.fromkeys(ROLES, 401)
+# A wrong old password: 422 for the signed in, 401 for anyone else.
+SIGNED_IN_REFUSED = {**dict.fromkeys(ROLES, 422), "anonymous": 401}
 
 # (method, path, body, expected code per role); {firm} and {post} belong to firm_own's firm.
 MATRIX = [
@@ -62,6 +70,24 @@ MATRIX = [
     ("get", "/api/communities", None, EVERYONE),
     ("get", "/api/skills", None, EVERYONE),
     ("get", "/api/auth/me", None, SIGNED_IN),
+    # {fresh_resident} is a resident without an account, one for each role's request.
+    ("post", "/api/residents/{fresh_resident}/login", None, STAFF_ONLY_CREATE),
+    ("post", "/api/users/{reset_target}/reset", None, STAFF_ONLY_CREATE),
+    ("patch", "/api/users/{kept_active}", {"is_active": True}, ADMIN_ONLY),
+    ("get", "/api/users", None, STAFF_READ),
+    ("post", "/api/users", {"firm_id": "{firm}", "username": "{new_username}"}, ADMIN_ONLY_CREATE),
+    (
+        "post",
+        "/api/auth/activate",
+        {"id_last6": "000000", "code": "ABCD2345", "password": "a new password"},
+        ANYONE_REFUSED,
+    ),
+    (
+        "post",
+        "/api/auth/password",
+        {"old_password": "not the password", "new_password": "a new password"},
+        SIGNED_IN_REFUSED,
+    ),
 ]
 
 
@@ -86,10 +112,18 @@ def world(backend, database_factory, tmp_path_factory):
         }
         headers = {role: auth_headers(user) for role, user in users.items()}
         headers["anonymous"] = {}
-        values = {"firm": firm.id, "post": post.id}
+        values = {
+            "firm": firm.id,
+            "post": post.id,
+            "reset_target": make_quick_user("resident").id,
+            "kept_active": make_quick_user("firm", firm_id=firm.id).id,
+        }
+        # Issuing a login succeeds once per resident: each role's request gets its own.
+        fresh = {role: {"fresh_resident": make_resident().id} for role in ROLES}
+        fresh["bad_token"] = {"fresh_resident": make_resident().id}
         db.session.remove()
     # Requests run outside any pushed context, each in its own, as under a real server.
-    yield {"client": app.test_client(), "headers": headers, "values": values}
+    yield {"client": app.test_client(), "headers": headers, "values": values, "fresh": fresh}
     with app.app_context():
         db.engine.dispose()
 
@@ -111,10 +145,20 @@ def _cases():
             )
 
 
+def _values(world, role: str) -> dict:
+    unique = make_credit_code()
+    return {
+        **world["values"],
+        **world["fresh"][role],
+        "new_code": unique,
+        "new_username": f"firm-{unique[-8:]}",
+    }
+
+
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), list(_cases()))
 def test_access(world, method, path, body, role, expected):
     client = world["client"]
-    values = {**world["values"], "new_code": make_credit_code()}
+    values = _values(world, role)
     kwargs = {"headers": world["headers"][role]}
     if body is not None:
         kwargs["json"] = _fill(body, values)
@@ -128,7 +172,7 @@ def test_access(world, method, path, body, role, expected):
 def test_a_bad_token_is_a_401_even_where_anyone_may_read(world, method, path, body):
     """A token that is sent must be good: a client learns at once that it has expired."""
     client = world["client"]
-    values = {**world["values"], "new_code": make_credit_code()}
+    values = _values(world, "bad_token")
     kwargs = {"headers": {"Authorization": "Bearer expired-or-forged"}}
     if body is not None:
         kwargs["json"] = _fill(body, values)

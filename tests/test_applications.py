@@ -18,6 +18,14 @@ from tests.factories import (
     make_resident,
 )
 
+# A move to interview says when, where and whom to ask for.
+INVITATION = {
+    "status": "interview",
+    "interview_at": "2026-12-01T09:30:00+08:00",
+    "interview_place": "园区3号厂房",
+    "interview_contact": "王主任 13912345678",
+}
+
 
 def counts() -> tuple[int, int]:
     return (
@@ -229,7 +237,7 @@ def test_unknown_application_is_a_404(client, application_id):
     staff = make_quick_user("staff")
     url = f"/api/applications/{application_id}"
     assert client.get(url, headers=auth_headers(staff)).status_code == 404
-    response = client.patch(url, json={"status": "interview"}, headers=auth_headers(staff))
+    response = client.patch(url, json=INVITATION, headers=auth_headers(staff))
     assert response.status_code == 404
 
 
@@ -324,10 +332,10 @@ def test_the_resident_hears_of_its_applications_history(client):
         headers=auth_headers(user),
     ).json
     firm_user = make_quick_user("firm", firm_id=post.firm_id)
-    for status in ("interview", "hired"):
+    for body in (INVITATION, {"status": "hired"}):
         response = client.patch(
             f"/api/applications/{created['id']}",
-            json={"status": status},
+            json=body,
             headers=auth_headers(firm_user),
         )
         assert response.status_code == 200

@@ -22,7 +22,7 @@ from tests.factories import (
 
 STATUSES = ("recommended", "applied", "interview", "hired", "rejected", "withdrawn")
 ARROWS = {
-    "recommended": {"applied", "rejected", "withdrawn"},
+    "recommended": {"applied", "interview", "rejected", "withdrawn"},
     "applied": {"interview", "rejected", "withdrawn"},
     "interview": {"hired", "rejected", "withdrawn"},
     "hired": set(),
@@ -33,7 +33,7 @@ MAY_SET = {
     "admin": {"applied", "interview", "hired", "rejected", "withdrawn"},
     "staff": {"applied", "interview", "hired", "rejected", "withdrawn"},
     "firm": {"interview", "hired", "rejected"},
-    "resident": {"withdrawn"},
+    "resident": {"applied", "withdrawn"},
 }
 ROLES = ("admin", "staff", "firm", "resident")
 
@@ -77,6 +77,12 @@ def move_body(to_status: str) -> dict:
     body = {"status": to_status, "note": "矩阵测试"}
     if to_status in ("rejected", "withdrawn"):
         body["reason"] = "other"
+    if to_status == "interview":
+        body |= {
+            "interview_at": "2026-12-01T09:30:00+08:00",
+            "interview_place": "园区3号厂房二楼",
+            "interview_contact": "王主任 13912345678",
+        }
     return body
 
 

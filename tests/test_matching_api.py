@@ -29,11 +29,19 @@ from tests.factories import (
 
 @pytest.fixture
 def matching_app(app, tmp_path):
-    """The app with an empty model directory of its own (the rules ranker serves)."""
+    """The app with an empty model directory of its own (the rules ranker serves), refreshed
+    in the background as in production: a test that ranks after a write calls ``refreshed()``."""
     app.config["JOBMATCH_MODEL_DIR"] = str(tmp_path / "models")
     app.config["MATCHING_MODEL_CHECK_SECONDS"] = 0.0
+    app.config["MATCHING_REFRESH"] = "background"
     service.init_app(app)
-    return app
+    yield app
+    service.engine().cache.stop()
+
+
+def refreshed():
+    """Every commit so far applied to the snapshot: the deterministic wait for the thread."""
+    service.engine().cache.refresh_now()
 
 
 @pytest.fixture
@@ -180,14 +188,17 @@ def test_a_change_in_any_worker_reaches_the_cached_snapshot(matching_app, town):
         ResidentSkill.__table__.delete().where(ResidentSkill.resident_id == resident.id)
     )
     db.session.commit()
+    refreshed()
     after = {m.post_id: m for m in rank_posts_for_resident(resident.id)}
     assert "缺少缝纫技能" in after[sewer.id].cautions
     assert "缺少缝纫技能" not in after[sewer.id].reasons
     # A new resident and a post filled are seen at once, too.
     newcomer = make_resident(community_id=town["community"].id, skills=["sewing"])
+    refreshed()
     assert newcomer.id in {c.resident_id for c in rank_residents_for_post(sewer.id)}
     sewer.filled = sewer.openings
     db.session.commit()
+    refreshed()
     assert rank_residents_for_post(sewer.id) == []
     assert sewer.id not in {m.post_id for m in rank_posts_for_resident(resident.id)}
 
@@ -198,6 +209,7 @@ def test_a_rolled_back_change_is_not_seen(matching_app, town):
     resident.desired_wage = 99999
     db.session.flush()
     db.session.rollback()
+    refreshed()
     matches = rank_posts_for_resident(resident.id)
     assert all("月薪低于期望" not in m.cautions for m in matches)
 
@@ -339,6 +351,7 @@ def test_a_skill_granted_in_bulk_reloads_only_that_resident(matching_app, town):
     db.session.commit()
     change = db.session.scalars(select(MatchingChange).order_by(MatchingChange.id.desc())).first()
     assert (change.scope, change.entity_id) == ("resident", other.id)
+    refreshed()
     assert "已掌握缝纫技能" in rank_posts_for_resident(other.id)[0].reasons
     assert service.engine().cache.full_loads == full_loads
 
@@ -383,7 +396,7 @@ def test_a_change_committed_out_of_order_is_still_applied(matching_app, town):
     first = cache.last_id
     with db.engine.begin() as connection:  # bypasses the session: written like another worker
         connection.execute(insert(MatchingChange.__table__), [{"id": first + 3, "scope": "post"}])
-    rank_posts_for_resident(resident.id)
+    refreshed()
     assert set(cache.gaps) == {first + 1, first + 2}
     with db.engine.begin() as connection:  # the slower transaction commits its earlier id now
         connection.execute(
@@ -393,6 +406,7 @@ def test_a_change_committed_out_of_order_is_still_applied(matching_app, town):
             insert(MatchingChange.__table__),
             [{"id": first + 1, "scope": "resident", "entity_id": resident.id}],
         )
+    refreshed()
     matches = rank_posts_for_resident(resident.id)
     assert all("月薪低于期望" in m.cautions for m in matches)
     assert set(cache.gaps) == {first + 2}
@@ -449,6 +463,7 @@ def test_applied_posts_are_marked_and_a_crowded_post_yields_its_place(matching_a
     for _ in range(3):
         make_application(make_resident(community_id=town["community"].id), sewer, "applied")
     make_application(resident, packer, "applied")
+    refreshed()
     after = rank_posts_for_resident(resident.id)
     assert [m.post_id for m in after] == [packer.id, sewer.id]
     assert after[1].crowded and "已有较多人申请，名额紧张" in after[1].cautions

@@ -170,8 +170,16 @@ def test_a_500_on_a_page_shows_no_exception_text(isolated_app):
         ("staff", "/staff/residents/new", {"name": "张三"}),
         ("staff", "/staff/import", {}),
         ("staff", "/staff/refer", {"resident_id": "1", "post_id": "1"}),
-        ("staff", "/staff/refer/batch", {"resident_id": "1", "post_id": "1"}),
+        ("staff", "/staff/allocate/1/refer", {"post_id": "1"}),
         ("staff", "/staff/allocate", {}),
+        ("staff", "/staff/residents/1/login", {}),
+        ("staff", "/staff/users/1/reset", {}),
+        ("staff", "/staff/logins", {"resident_id": "1"}),
+        ("admin", "/staff/accounts/firm-user", {"firm_id": "1", "username": "hr.zhao"}),
+        ("admin", "/staff/users/1/active", {"is_active": "0"}),
+        ("resident", "/account/password", {"old_password": "x", "new_password": "y" * 8}),
+        ("firm", "/firm/applications/1/outcome", {"outcome": "attended"}),
+        ("resident", "/activate", {"id_last6": "123456", "code": "ABCD2345"}),
     ],
 )
 def test_every_form_needs_its_token(client, role, path, data):

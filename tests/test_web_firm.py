@@ -135,10 +135,27 @@ def test_moving_an_application_to_interview_then_rejecting_with_a_reason(client,
     application = make_application(post=post, status="applied")
     path = f"/firm/applications/{application.id}/move"
 
-    response = post_form(client, path, {"status": "interview"}, token_from="/firm")
+    # An invitation without its place is refused; with when, where and whom it is made.
+    invitation = {
+        "status": "interview",
+        "interview_at": "2026-12-01T09:30",
+        "interview_place": "园区3号厂房",
+        "interview_contact": "王主任 13912345678",
+    }
+    post_form(client, path, {**invitation, "interview_place": ""}, token_from="/firm")
+    db.session.refresh(application)
+    assert application.status == "applied"
+    response = post_form(client, path, invitation, token_from="/firm")
     assert response.status_code == 302
     db.session.refresh(application)
     assert application.status == "interview"
+    assert application.interview_place == "园区3号厂房"
+    assert "王主任 13912345678" in client.get("/firm").get_data(as_text=True)
+
+    outcome = f"/firm/applications/{application.id}/outcome"
+    post_form(client, outcome, {"outcome": "no_show"}, token_from="/firm")
+    db.session.refresh(application)
+    assert application.interview_outcome == "no_show"
 
     # A rejection needs its reason: without one nothing changes and the page says so.
     response = post_form(client, path, {"status": "rejected"}, token_from="/firm")

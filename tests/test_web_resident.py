@@ -1,6 +1,7 @@
 """The resident's page: matches with reasons, applying, applications, training, notices."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -60,8 +61,13 @@ def test_applying_from_a_match(client, world, resident_user):
     assert response.status_code == 302
     application = db.session.scalar(select(Application).where(Application.post_id == post.id))
     assert (application.resident_id, application.status) == (world["resident"].id, "applied")
-    page = client.get("/me").get_data(as_text=True)
-    assert "已报名“缝纫工”" in page
+    # Back at the card the button was on, with the confirmation inside it.
+    location = response.headers["Location"]
+    assert location.endswith(f"#match-{post.id}")
+    page = client.get(location.split("#")[0]).get_data(as_text=True)
+    card = page[page.index(f'id="match-{post.id}"') :]
+    card = card[: card.index("</article>")]
+    assert "已报名“缝纫工”" in card
     assert f'data-application-id="{application.id}"' in page
 
 
@@ -128,7 +134,32 @@ def test_a_move_by_the_firm_reaches_the_residents_notices(client, world, residen
 
     application = make_application(world["resident"], world["other"], status="applied")
     firm_user = make_quick_user("firm", firm_id=world["firm"].id)
-    move_application(firm_user, application.id, status="interview")
+    move_application(
+        firm_user,
+        application.id,
+        status="interview",
+        interview_at=datetime(2026, 12, 1, 1, 30, tzinfo=UTC),
+        interview_place="园区3号厂房",
+        interview_contact="王主任",
+    )
     page = client.get("/me").get_data(as_text=True)
     assert "1 条未读" in page
     assert "待面试" in page
+
+
+def test_each_match_links_to_the_post_page_with_the_way_from_home(client, world, resident_user):
+    post = world["fitting"]
+    me = client.get("/me").get_data(as_text=True)
+    assert f'href="/posts/{post.id}"' in me
+    page = client.get(f"/posts/{post.id}").get_data(as_text=True)
+    assert "缝纫工" in page and "工作内容" in page and "还缺" in page
+    assert "我要报名" in page
+    applied = post_form(
+        client,
+        "/me/apply",
+        {"post_id": str(post.id), "from": "post"},
+        token_from=f"/posts/{post.id}",
+    )
+    assert applied.headers["Location"] == f"/posts/{post.id}?applied=1#apply"
+    after = client.get(f"/posts/{post.id}?applied=1").get_data(as_text=True)
+    assert "已报名“缝纫工”" in after and "我要报名" not in after

@@ -163,11 +163,28 @@ def test_a_roster_upload_lists_every_rejected_row_with_its_reasons(client, staff
         content_type="multipart/form-data",
     )
     assert response.status_code == 200
+    preview = response.get_data(as_text=True)
+    assert 'data-state="preview"' in preview and _residents() == 0
+    # Every row number with the person's name beside it, before anything is saved.
+    rows = re.findall(
+        r'<tr data-row="(\d+)" data-outcome="(\w+)">\s*<td>[^<]*</td>\s*<td>([^<]*)<', preview
+    )
+    assert rows == [
+        ("2", "created", "张桂英"),
+        ("3", "rejected", "李建国"),
+        ("4", "rejected", "王小明"),
+        ("5", "rejected", "赵德胜"),
+    ]
+    upload_id = re.search(r'action="/staff/import/(\w{32})"', preview).group(1)
+    response = post_form(client, f"/staff/import/{upload_id}", {})
     page = response.get_data(as_text=True)
     assert re.findall(r'class="card rejected-row" data-row="(\d+)"', page) == ["3", "4", "5"]
-    assert 'data-count="created">1<' in page
+    assert 'data-count="created">1<' in page and 'data-state="done"' in page
     assert "校验位" in page and "未满16周岁" in page and "手机号码" in page
     assert _residents() == 1
+    download = client.get(f"/staff/import/{upload_id}/rejected")
+    assert download.status_code == 200
+    assert download.mimetype.endswith("spreadsheetml.sheet")
 
 
 @pytest.mark.parametrize(
@@ -175,7 +192,7 @@ def test_a_roster_upload_lists_every_rejected_row_with_its_reasons(client, staff
     [
         (None, "请选择要上传的名册文件"),
         ((b"", "empty.csv"), "名册文件是空的"),
-        ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls"), "不支持旧版 .xls"),
+        ((b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls"), "无法读取该文件"),
     ],
 )
 def test_a_bad_upload_is_told_not_a_500(client, staff_user, upload, message):
@@ -204,27 +221,49 @@ def test_referring_a_resident_found_by_name(client, staff_user):
     assert application.status == "recommended"
 
 
-def test_a_batch_allocation_proposes_referrals(client, staff_user):
+def _plan_page(client, response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client.get(response.headers["Location"].split("#")[0]).get_data(as_text=True)
+
+
+def test_a_batch_allocation_proposes_referrals_and_keeps_the_plan(client, staff_user):
     post = make_post(title="缝纫工", openings=2)
-    people = [make_resident(name=f"求职者{i}") for i in range(3)]
+    other = make_post(title="包装工", openings=1)
+    people = [make_resident(name=f"求职者{i}") for i in range(4)]
     response = post_form(client, "/staff/allocate", {"multiple": "1"})
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
+    page = _plan_page(client, response)
+    plan_url = response.headers["Location"]
     assert f'class="panel allocation" data-post-id="{post.id}"' in page
     proposed = [int(n) for n in re.findall(r'<li data-resident-id="(\d+)"', page)]
-    assert len(proposed) == 2 and set(proposed) <= {p.id for p in people}
+    assert len(proposed) == 3 and set(proposed) <= {p.id for p in people}
+    assert 'class="reasons"' in page  # each proposed pair says why
     assert db.session.scalar(select(func.count(Application.id))) == 0  # only a proposal
 
+    plan_id = re.search(r"plan=(\d+)", plan_url).group(1)
     response = post_form(
-        client,
-        "/staff/refer/batch",
-        {"post_id": str(post.id), "resident_id": [str(n) for n in proposed]},
-        token_from="/staff/allocate",
+        client, f"/staff/allocate/{plan_id}/refer", {"post_id": str(post.id)}, token_from=plan_url
     )
-    assert response.status_code == 302
+    page = _plan_page(client, response)
     referred = db.session.scalars(select(Application)).all()
-    assert sorted(a.resident_id for a in referred) == sorted(proposed)
+    assert len(referred) == 2 and {a.post_id for a in referred} == {post.id}
     assert {a.status for a in referred} == {"recommended"}
+    # The plan is still on the page, the referred marked, the other post still to refer.
+    assert page.count("已推荐</span>") == 2
+    assert f'data-post-id="{other.id}"' in page and 'data-action="refer-all"' in page
+
+    response = post_form(client, f"/staff/allocate/{plan_id}/refer", {}, token_from=plan_url)
+    page = _plan_page(client, response)
+    assert db.session.scalar(select(func.count(Application.id))) == 3
+    assert "已全部推荐" in page and 'data-action="refer-all"' not in page
+
+
+def test_the_plan_never_proposes_a_pair_that_already_has_an_application(client, staff_user):
+    post = make_post(title="缝纫工", openings=1)
+    applied, fresh = make_resident(name="已报名"), make_resident(name="新人")
+    make_application(applied, post, "rejected")
+    page = _plan_page(client, post_form(client, "/staff/allocate", {"multiple": "2"}))
+    proposed = {int(n) for n in re.findall(r'<li data-resident-id="(\d+)"', page)}
+    assert proposed == {fresh.id}
 
 
 def test_a_bad_allocation_setting_is_told(client, staff_user):
@@ -232,3 +271,49 @@ def test_a_bad_allocation_setting_is_told(client, staff_user):
     assert response.status_code == 200
     error = re.search(r'id="multiple-error">(.*?)</p>', response.get_data(as_text=True))
     assert re.search(r"[\u4e00-\u9fff]", error.group(1))
+
+
+@pytest.mark.committing  # the job reports progress on a connection of its own
+def test_a_large_roster_is_previewed_and_imported_as_a_job(app, client, staff_user):
+    app.config["ROSTER_JOB_ROWS"] = 1
+    csv = ROSTER.format(
+        good=make_id_number(date(1970, 1, 1)),
+        child=make_id_number(date(2016, 5, 1)),
+        other=make_id_number(date(1980, 2, 2)),
+    )
+    response = post_form(
+        client,
+        "/staff/import",
+        {"file": (io.BytesIO(csv.encode()), "名册.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302 and "/staff/import/jobs/" in response.location
+    preview = client.get(response.location).get_data(as_text=True)
+    assert 'data-state="preview"' in preview and _residents() == 0
+    upload_id = re.search(r'action="/staff/import/(\w{32})"', preview).group(1)
+    response = post_form(client, f"/staff/import/{upload_id}", {}, token_from="/staff/import")
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-state="done"' in page and 'data-count="created">1<' in page
+    assert _residents() == 1
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(client, staff_user):
+    from jobmatch.extensions import db
+    from jobmatch.jobs.models import BackgroundJob
+
+    job = BackgroundJob(
+        id="a" * 32,
+        kind="roster_import",
+        function="jobmatch.residents.roster_uploads:run_import_job",
+        payload={"upload_id": "b" * 32, "dry_run": False},
+        state="running",
+        progress=0.5,
+        progress_done=1000,
+        progress_total=2000,
+    )
+    db.session.add(job)
+    db.session.commit()
+    page = client.get(f"/staff/import/jobs/{job.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert 'data-state="running"' in page and "1000 / 2000" in page and "50%" in page

@@ -1,7 +1,8 @@
 """Bearer tokens and the role checks every API route uses.
 
 A token is the user's id signed with SECRET_KEY (itsdangerous), with an expiry, bound to a
-fingerprint of the password hash so that changing a password ends every older token.
+fingerprint of the password hash and to the user's session version, so that changing a
+password, a reset or a disable ends every older token.
 
 A worker remembers a verified user for AUTH_CACHE_SECONDS (0: never), keyed on the user's
 credential version, which is read on every request: from Redis when REDIS_URL is set (no
@@ -47,7 +48,9 @@ def password_fingerprint(user: User) -> str:
 
 
 def issue_token(user: User) -> str:
-    return _serializer().dumps({"uid": user.id, "fp": password_fingerprint(user)})
+    return _serializer().dumps(
+        {"uid": user.id, "fp": password_fingerprint(user), "sv": user.session_version or 0}
+    )
 
 
 def user_from_token(token: str) -> User:
@@ -58,7 +61,7 @@ def user_from_token(token: str) -> User:
         raise Unauthorized("登录已过期，请重新登录。") from None
     except BadSignature:
         raise Unauthorized("令牌无效，请重新登录。") from None
-    user = verified_user(payload.get("uid"), payload.get("fp"))
+    user = verified_user(payload.get("uid"), payload.get("fp"), payload.get("sv", 0))
     if user is None:
         raise Unauthorized("令牌无效，请重新登录。")
     return user
@@ -80,9 +83,10 @@ return 1
 logger = logging.getLogger(__name__)
 
 
-def verified_user(user_id: object, fingerprint: object) -> User | None:
+def verified_user(user_id: object, fingerprint: object, session_version: object) -> User | None:
     """The active user a good token names, or None when it names none, an inactive one, or one
-    whose password changed since. Remembered per worker while its credential version holds."""
+    whose password or session version changed since the token was issued. Remembered per
+    worker while the user's credential version holds."""
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
     seconds = current_app.config["AUTH_CACHE_SECONDS"]
@@ -91,11 +95,21 @@ def verified_user(user_id: object, fingerprint: object) -> User | None:
         if version is None:
             return None
         entry = _verified(current_app).get(user_id)
-        if entry and entry[:2] == (version, fingerprint) and entry[2] > time.monotonic():
+        if (
+            entry
+            and entry[:2] == (version, fingerprint)
+            and session_version == (entry[3].session_version or 0)
+            and entry[2] > time.monotonic()
+        ):
             # Into this request's session without a query: the copy itself is never attached.
             return db.session.merge(entry[3], load=False)
     user = db.session.get(User, user_id)
-    if user is None or not user.is_active or fingerprint != password_fingerprint(user):
+    if (
+        user is None
+        or not user.is_active
+        or fingerprint != password_fingerprint(user)
+        or session_version != (user.session_version or 0)
+    ):
         return None
     if seconds > 0:
         with _verified_lock:

@@ -22,7 +22,10 @@ MIN_PASSWORD_LENGTH = 8
 def sign_in(username: str, password: str) -> dict:
     """A bearer token for valid credentials (401 otherwise, never saying which part was wrong;
     429 while failures from this address on this account, or from this address, are many)."""
-    user = authenticate_throttled(username, password)
+    return token_for(authenticate_throttled(username, password))
+
+
+def token_for(user: User) -> dict:
     return {
         "access_token": issue_token(user),
         "token_type": "Bearer",

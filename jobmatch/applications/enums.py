@@ -41,4 +41,21 @@ class Reason(Vocabulary):
     WAGE = "wage", "工资不合适", "工资低"
     DISTANCE = "distance", "路程太远", "太远"
     SHIFT = "shift", "班次不合适"
+    # Written by the system, never picked by hand: a hire elsewhere closes the resident's
+    # other applications; the daily close-stale check closes idle ones.
+    HIRED_ELSEWHERE = "hired_elsewhere", "已在别处录用", "别处录用"
+    STALE = "stale", "长期无进展", "无进展"
     OTHER = "other", "其他原因", "其他"
+
+
+# Reasons the system writes itself; the pages do not offer them.
+SYSTEM_REASONS = (Reason.HIRED_ELSEWHERE, Reason.STALE)
+
+
+class InterviewOutcome(Vocabulary):
+    """What the firm records of an interview it held."""
+
+    noun = nonmember("面试结果")
+
+    ATTENDED = "attended", "已参加面试", "已面试", "参加"
+    NO_SHOW = "no_show", "未到场", "缺席"

@@ -11,13 +11,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jobmatch.applications.enums import ApplicationStatus, Reason
+from jobmatch.applications.enums import ApplicationStatus, InterviewOutcome, Reason
 from jobmatch.database import Timestamps, UtcDateTime, one_of
 from jobmatch.extensions import db
 from jobmatch.posts.models import Post
 
 APPLICATION_STATUSES = ApplicationStatus.values()
 REASONS = Reason.values()
+INTERVIEW_OUTCOMES = InterviewOutcome.values()
 
 
 class Application(Timestamps, db.Model):
@@ -26,6 +27,10 @@ class Application(Timestamps, db.Model):
         UniqueConstraint("resident_id", "post_id"),
         CheckConstraint(one_of("status", APPLICATION_STATUSES), name="status"),
         CheckConstraint(f"reason IS NULL OR {one_of('reason', REASONS)}", name="reason"),
+        CheckConstraint(
+            f"interview_outcome IS NULL OR {one_of('interview_outcome', INTERVIEW_OUTCOMES)}",
+            name="interview_outcome",
+        ),
         Index("ix_applications_post_status", "post_id", "status"),
     )
 
@@ -40,6 +45,11 @@ class Application(Timestamps, db.Model):
     referred_score: Mapped[float | None]
     # When the current hire happened; cleared when an admin undoes the hire.
     hired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The interview the firm arranged: when, where, and whom to ask for; then how it went.
+    interview_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    interview_place: Mapped[str | None] = mapped_column(String(200))
+    interview_contact: Mapped[str | None] = mapped_column(String(100))
+    interview_outcome: Mapped[str | None] = mapped_column(String(16))
 
     post: Mapped[Post] = relationship()
     history: Mapped[list["ApplicationEvent"]] = relationship(

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from jobmatch import clock
 from jobmatch.accounts.enums import Role
 from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
@@ -43,6 +44,23 @@ def on_move(
     if application.reason:
         label += f"（{Reason(application.reason).label}）"
     text = f"您在{post.firm.name}“{post.title}”的申请状态：{label}。"
+    if to_status == ApplicationStatus.INTERVIEW and application.interview_at and not correction:
+        text += (
+            f"面试时间：{application.interview_at.astimezone(clock.CHINA):%Y-%m-%d %H:%M}，"
+            f"地点：{application.interview_place}，联系人：{application.interview_contact}。"
+        )
+    elif (
+        to_status == ApplicationStatus.APPLIED
+        and from_status == ApplicationStatus.RECOMMENDED
+        and actor_role == Role.RESIDENT
+    ):
+        # The resident took the referral up: the firm hears of it.
+        return to_firm(
+            post.firm_id,
+            "application_new",
+            f"被推荐的居民已接受岗位“{post.title}”的推荐，请安排面试。",
+            _link(application),
+        )
     if correction:
         text = f"人社局更正了您在{post.firm.name}“{post.title}”的申请状态：{label}。"
     messages = []
@@ -79,3 +97,23 @@ def on_hire(application: Application) -> list[Message]:
         "请核实其就业情况。",
         f"/api/applications?resident_id={application.resident_id}&status=hired",
     )
+
+
+def on_closed(application: Application, tell_resident: bool = True) -> list[Message]:
+    """The firm (and, for a stale one, the resident) learn the system closed an application."""
+    post = application.post
+    reason = Reason(application.reason).label
+    if application.reason == Reason.HIRED_ELSEWHERE:
+        firm_text = f"申请人已在其他岗位被录用，对岗位“{post.title}”的申请已自动撤回。"
+    else:
+        firm_text = f"岗位“{post.title}”的一份申请长期没有进展，已自动关闭（{reason}）。"
+    messages = to_firm(post.firm_id, "application_withdrawn", firm_text, _link(application))
+    if tell_resident:
+        messages += to_resident(
+            application.resident_id,
+            "application_status",
+            f"您在{post.firm.name}“{post.title}”的申请长期没有进展，已自动关闭。"
+            "如仍有意向，请联系人社局经办人。",
+            _link(application),
+        )
+    return messages

@@ -3,12 +3,13 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import require_user
 from jobmatch.api_docs import secured
-from jobmatch.applications import service
+from jobmatch.applications import interviews, service
 from jobmatch.applications.schemas import (
     ApplicationCreate,
     ApplicationMove,
     ApplicationOut,
     ApplicationQuery,
+    InterviewOutcomeIn,
 )
 
 blp = Blueprint(
@@ -73,7 +74,8 @@ class ApplicationItem(MethodView):
             404: "No such application the caller may see",
             409: "A move the workflow does not allow, a hire beyond the post's openings, "
             "or the application moved by someone else first",
-            422: "Bad input: status, reason or note",
+            422: "Bad input: status, reason or note; an interview without when, where "
+            "and whom to ask for",
         },
     )
     @blp.arguments(ApplicationMove)
@@ -81,3 +83,25 @@ class ApplicationItem(MethodView):
     def patch(self, data, application_id):
         """Move an application along the workflow (or, admin only, correct a finished one)."""
         return service.move_application(require_user(), application_id, **data)
+
+
+@blp.route("/<int:application_id>/interview-outcome")
+class ApplicationInterviewOutcome(MethodView):
+    @secured(
+        blp,
+        403,
+        404,
+        409,
+        422,
+        descriptions={
+            403: "A resident: only the firm or staff record how an interview went",
+            404: "No such application the caller may see",
+            409: "The application is not at interview",
+        },
+    )
+    @blp.arguments(InterviewOutcomeIn)
+    @blp.response(200, ApplicationOut)
+    def post(self, data, application_id):
+        """Record that the resident attended the interview or did not show (the status stays
+        interview; hire or reject next)."""
+        return interviews.record_outcome(require_user(), application_id, data["outcome"])

@@ -1,9 +1,15 @@
+from datetime import timedelta, timezone
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
-from jobmatch.applications.models import APPLICATION_STATUSES, REASONS
-from jobmatch.applications.workflow import NEEDS_REASON
+from jobmatch.applications.enums import ApplicationStatus
+from jobmatch.applications.models import APPLICATION_STATUSES, INTERVIEW_OUTCOMES, REASONS
+from jobmatch.applications.workflow import INTERVIEW_DETAILS, NEEDS_REASON
 from jobmatch.database import MAX_ID
 from jobmatch.schemas import InputSchema, Text
+
+# Interview times typed without an offset are the county's clock.
+BEIJING = timezone(timedelta(hours=8))
 
 STATUS_CHOICE = validate.OneOf(APPLICATION_STATUSES, error="状态必须是以下之一：{choices}。")
 REASON_CHOICE = validate.OneOf(REASONS, error="原因必须是以下之一：{choices}。")
@@ -23,6 +29,21 @@ class ApplicationMove(InputSchema):
         metadata={"description": "needed to reject or withdraw; allowed only then"},
     )
     note = Text(multiline=True, validate=NOTE_LENGTH, metadata={"description": "free text"})
+    interview_at = fields.AwareDateTime(
+        default_timezone=BEIJING,
+        metadata={
+            "description": "needed to move to interview: when (a time without an offset is "
+            "Beijing time)"
+        },
+    )
+    interview_place = Text(
+        validate=validate.Length(min=1, max=200, error="面试地点应为1至200字。"),
+        metadata={"description": "needed to move to interview: where"},
+    )
+    interview_contact = Text(
+        validate=validate.Length(min=1, max=100, error="联系人应为1至100字。"),
+        metadata={"description": "needed to move to interview: whom to ask for, and a phone"},
+    )
     correction = fields.Boolean(
         load_default=False,
         metadata={
@@ -41,6 +62,23 @@ class ApplicationMove(InputSchema):
             raise ValidationError("只有拒绝或撤回时才填写原因。", "reason")
         if data.get("correction") and not (data.get("note") or "").strip():
             raise ValidationError("更正时必须在备注中写明理由。", "note")
+        given = [name for name in INTERVIEW_DETAILS if data.get(name)]
+        if status == ApplicationStatus.INTERVIEW and not data.get("correction"):
+            missing = {
+                name: ["安排面试时必须填写。"] for name in INTERVIEW_DETAILS if name not in given
+            }
+            if missing:
+                raise ValidationError(missing)
+        elif given and status != ApplicationStatus.INTERVIEW:
+            raise ValidationError({name: ["只有安排面试时才填写。"] for name in given})
+
+
+class InterviewOutcomeIn(InputSchema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(INTERVIEW_OUTCOMES, error="结果必须是以下之一：{choices}。"),
+        metadata={"description": "attended: the resident came; no_show: did not"},
+    )
 
 
 class ApplicationQuery(InputSchema):
@@ -79,6 +117,12 @@ class ApplicationOut(Schema):
     )
     referred_score = fields.Float(dump_only=True, allow_none=True)
     hired_at = fields.DateTime(dump_only=True, allow_none=True)
+    interview_at = fields.DateTime(dump_only=True, allow_none=True)
+    interview_place = fields.String(dump_only=True, allow_none=True)
+    interview_contact = fields.String(dump_only=True, allow_none=True)
+    interview_outcome = fields.String(
+        dump_only=True, allow_none=True, metadata={"enum": list(INTERVIEW_OUTCOMES)}
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     history = fields.List(fields.Nested(ApplicationEventOut), dump_only=True)

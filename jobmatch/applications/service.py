@@ -5,7 +5,7 @@ conditional UPDATE on the post's ``filled < openings`` in the same transaction: 
 number of requests race, an application moves once and a post never fills beyond its openings.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, false, select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +15,7 @@ from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
-from jobmatch.applications import notices
+from jobmatch.applications import closing, notices
 from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application, ApplicationEvent
 from jobmatch.applications.workflow import (
@@ -23,6 +23,7 @@ from jobmatch.applications.workflow import (
     NEEDS_REASON,
     OPENING_STATUS,
     is_finished,
+    may_reopen,
     role_may_move_to,
     workflow_allows,
 )
@@ -142,7 +143,9 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     return get_application(user, application.id)
 
 
-def _check_move(user: User, from_status: str, to_status: str, correction: bool) -> None:
+def _check_move(
+    user: User, from_status: str, to_status: str, correction: bool, reason: str | None = None
+) -> None:
     if correction:
         if user.role not in CORRECTION_ROLES:
             raise Forbidden("只有管理员可以更正已结束的申请。")
@@ -150,6 +153,8 @@ def _check_move(user: User, from_status: str, to_status: str, correction: bool) 
             raise Conflict("申请尚未结束，请按正常流程操作，不需要更正。")
         if to_status == from_status:
             raise Conflict(f"申请已是该状态（{ApplicationStatus(to_status).label}）。")
+        return
+    if may_reopen(user.role, from_status, reason, to_status):
         return
     if not role_may_move_to(user.role, to_status):
         raise Forbidden(f"当前账号不能把申请改为“{ApplicationStatus(to_status).label}”。")
@@ -171,14 +176,39 @@ def move_application(
     reason: str | None = None,
     note: str | None = None,
     correction: bool = False,
+    interview_at: datetime | None = None,
+    interview_place: str | None = None,
+    interview_contact: str | None = None,
 ) -> Application:
     """Move an application to ``status``: 404 unseen, 403 not the role's move, 409 not the
-    workflow's (or the post is full, or someone else moved it first)."""
+    workflow's (or the post is full, or someone else moved it first). A move to interview
+    records when, where and whom to ask for; a hire closes the resident's other open
+    applications (withdrawn, hired_elsewhere)."""
     application = get_application(user, application_id)
     from_status = application.status
-    _check_move(user, from_status, status, correction)
+    _check_move(user, from_status, status, correction, application.reason)
+    details = {
+        "interview_at": interview_at,
+        "interview_place": interview_place,
+        "interview_contact": interview_contact,
+    }
+    if status == ApplicationStatus.INTERVIEW and not correction:
+        missing = {name: ["安排面试时必须填写。"] for name, value in details.items() if not value}
+        if missing:
+            raise Invalid("安排面试要写明时间、地点和联系人。", missing)
 
     now = clock.now()
+    if status == ApplicationStatus.HIRED:
+        # Hires of one resident queue here, before any of them moves: the first closes the
+        # resident's other open applications, and a hire racing it then finds its own closed.
+        db.session.execute(
+            select(Resident.id)
+            .where(Resident.id == application.resident_id)
+            .with_for_update(key_share=True)
+        )
+    values = {}
+    if status == ApplicationStatus.INTERVIEW:
+        values = {**details, "interview_outcome": None}
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)
@@ -188,6 +218,7 @@ def move_application(
             note=note,
             hired_at=now if status == ApplicationStatus.HIRED else None,
             updated_at=now,
+            **values,
         )
         .execution_options(synchronize_session=False)
     )
@@ -204,12 +235,6 @@ def move_application(
         if filled.rowcount != 1:
             db.session.rollback()
             raise Conflict("该岗位的空缺已全部招满，不能再录用。")
-        # Hires of one resident queue here, so that each sees the others when counting them.
-        db.session.execute(
-            select(Resident.id)
-            .where(Resident.id == application.resident_id)
-            .with_for_update(key_share=True)
-        )
     elif from_status == ApplicationStatus.HIRED:
         # A hire undone (say, the resident left during probation) frees its opening.
         db.session.execute(
@@ -236,6 +261,7 @@ def move_application(
     employment.on_application_moved(application.id, from_status, status)
     messages = notices.on_move(application, from_status, user.role, correction)
     if status == ApplicationStatus.HIRED:
+        messages += closing.close_others_after_hire(application, now)
         messages += notices.on_hire(application)
     send(messages)
     db.session.commit()

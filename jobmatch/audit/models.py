@@ -11,11 +11,18 @@ AUDIT_ACTIONS = (
     "resident.read_full",  # a staff single-resident read showing the full ID number
     "resident.export",  # a resident's own data export (by the resident or by staff)
     "resident.export_roster",  # an admin's unmasked roster export: one entry per resident
+    "account.create",  # an admin made a firm user (awaiting activation)
+    "account.issue",  # staff issued a resident's first activation code
+    "account.reset",  # a new code: the old password, tokens and sessions end
+    "account.activate",  # the holder of a code chose a password
+    "account.password",  # a user changed their own password
+    "account.disable",  # an admin disabled an account
+    "account.enable",  # an admin enabled it again
 )
 
 
 class AuditEntry(db.Model):
-    """One access to one resident's personal data.
+    """One access to one resident's personal data, or one action on an account.
 
     Who acted is copied (username, role) besides the user id, so that the entry still says who
     it was after an account is renamed or removed. Entries are only ever added.
@@ -32,6 +39,8 @@ class AuditEntry(db.Model):
     username: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"))
+    # The account an account action was done to (the actor is user_id).
+    subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(32), index=True)
     method: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(String(256))

@@ -8,7 +8,10 @@ from jobmatch.audit import service
 from jobmatch.audit.schemas import AuditEntryOut, AuditFilter
 
 blp = Blueprint(
-    "audit", __name__, url_prefix="/api/audit", description="Who read residents' personal data"
+    "audit",
+    __name__,
+    url_prefix="/api/audit",
+    description="Who read residents' data; who acted on accounts",
 )
 
 

@@ -26,6 +26,9 @@ class AuditEntryOut(Schema):
     username = fields.String(required=True, metadata={"description": "who, as then named"})
     role = fields.String(required=True)
     resident_id = fields.Integer(allow_none=True, metadata={"description": "whose data"})
+    subject_user_id = fields.Integer(
+        allow_none=True, metadata={"description": "whose account, for an account action"}
+    )
     action = fields.String(required=True, metadata={"enum": list(AUDIT_ACTIONS)})
     method = fields.String(required=True)
     path = fields.String(required=True)

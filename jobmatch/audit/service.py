@@ -27,27 +27,48 @@ def request_id() -> str:
     return g.audit_request_id
 
 
+def _where() -> dict:
+    if has_request_context():
+        return {
+            "method": request.method,
+            "path": request.path[:256],
+            "remote_addr": request.remote_addr,
+            "request_id": request_id(),
+        }
+    # A command-line caller.
+    return {"method": "CLI", "path": "", "remote_addr": None, "request_id": uuid.uuid4().hex}
+
+
+def record_account(actor: User, action: str, subject: User) -> None:
+    """One entry for an action on an account (issue, reset, activate, ...), in the caller's
+    transaction: who acted, when, and on whose account."""
+    db.session.add(
+        AuditEntry(
+            created_at=utcnow(),
+            user_id=actor.id,
+            username=actor.username,
+            role=actor.role,
+            subject_user_id=subject.id,
+            resident_id=subject.resident_id,
+            action=action,
+            **_where(),
+        )
+    )
+
+
 def record(actor: User, action: str, resident_ids: Iterable[int | None]) -> None:
     """Add one entry per resident to the session; the caller's transaction commits them.
 
     Written before the data leaves, in the same transaction, so a read that cannot be audited
     fails instead of happening unrecorded.
     """
-    if has_request_context():
-        method, path = request.method, request.path[:256]
-        remote_addr, req_id = request.remote_addr, request_id()
-    else:  # a command-line caller
-        method, path, remote_addr, req_id = "CLI", "", None, uuid.uuid4().hex
     common = {
         "created_at": utcnow(),
         "user_id": actor.id,
         "username": actor.username,
         "role": actor.role,
         "action": action,
-        "method": method,
-        "path": path,
-        "request_id": req_id,
-        "remote_addr": remote_addr,
+        **_where(),
     }
     rows = [{**common, "resident_id": resident_id} for resident_id in resident_ids]
     if rows:

@@ -8,6 +8,9 @@ linear_sum_assignment picks the referrals that maximise: 1 + score for each of a
 alone for the rest of its cap. Above MAX_CELLS matrix cells a documented greedy is used instead:
 posts with the fewest candidates choose first, round-robin, each taking its best free candidate.
 
+A pair that already has an application (any status) is never proposed again; each proposed
+pair carries the reasons the candidate list would show for it.
+
 The answer compares the openings covered with plain top-k (each post its own best ``cap``,
 residents repeated across posts), where at most one opening per resident can be filled: the
 openings top-k can cover is a maximum flow from residents to posts.
@@ -18,27 +21,68 @@ from flask import current_app
 from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import maximum_flow
+from sqlalchemy import select
 
 from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
+from jobmatch.applications.models import Application
 from jobmatch.errors import Forbidden, Invalid
+from jobmatch.extensions import db
+from jobmatch.matching.reasons import ReasonWriter
 from jobmatch.matching.service import engine, score_eligible
 
 MAX_CELLS = 30_000_000
 FORBIDDEN = 1e6
 
 
+def _applied_pairs(post_ids) -> dict[int, set[int]]:
+    """The residents who already have an application to each post, whatever its status."""
+    pairs: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        select(Application.post_id, Application.resident_id).where(
+            Application.post_id.in_([int(pid) for pid in post_ids])
+        )
+    )
+    for post_id, resident_id in rows:
+        pairs.setdefault(post_id, set()).add(resident_id)
+    return pairs
+
+
 def _candidate_lists(snapshot, ranker, policy, post_rows, pool, today, multiple):
-    lists = {}
+    lists, scored_by_post = {}, {}
+    applied = _applied_pairs(snapshot.posts.ids[post_rows])
     for p in post_rows:
         scored = score_eligible(snapshot, ranker, pool, np.array([p]), today)
         cap = multiple * int(snapshot.posts.openings_left[p])
+        taken = applied.get(int(snapshot.posts.ids[p]), set())
+        fresh = ~np.isin(snapshot.residents.ids[scored.ri], list(taken))
         ranked = np.lexsort((snapshot.residents.ids[scored.ri], -scored.model_score))
-        ranked = ranked[: 2 * cap + policy.places]
+        ranked = ranked[fresh[ranked]][: 2 * cap + policy.places]
         lifted, _ = policy.reorder(snapshot.residents.groups[scored.ri[ranked]])
         order = ranked[lifted][: 2 * cap]
         lists[p] = (scored.ri[order], scored.model_score[order], cap)
-    return lists
+        scored_by_post[p] = (scored, order)
+    return lists, scored_by_post
+
+
+def _reasons(snapshot, ranker, scored_by_post, chosen) -> dict[int, dict[int, list[str]]]:
+    """Why each chosen resident suits their post, as the candidate list would say it."""
+    writer = ReasonWriter(snapshot.residents, snapshot.posts)
+    reasons = {}
+    for p, picks in chosen.items():
+        scored, order = scored_by_post[p]
+        wanted = {r for r, _ in picks}
+        at = order[np.isin(scored.ri[order], list(wanted))]
+        if not len(at):
+            reasons[p] = {}
+            continue
+        why = writer.explain(
+            scored.ri[at], scored.pi[at], scored.X[at],
+            ranker.contributions(scored.X[at]), scored.distance[at],
+        )  # fmt: skip
+        ids = snapshot.residents.ids[scored.ri[at]]
+        reasons[p] = {int(rid): lines for rid, lines in zip(ids, why, strict=True)}
+    return reasons
 
 
 def _assignment(lists, posts) -> dict[int, list[tuple[int, float]]]:
@@ -132,11 +176,14 @@ def allocate(user, post_ids=None, multiple=None, include_employed=False, method=
         open_rows = np.array(sorted(posts.index[pid] for pid in set(post_ids)), dtype=np.int64)
     seekers = residents.alive & (True if include_employed else residents.unemployed)
     pool = np.flatnonzero(seekers)
-    lists = _candidate_lists(snapshot, ranker, matching.policy, open_rows, pool, today, multiple)
+    lists, scored_by_post = _candidate_lists(
+        snapshot, ranker, matching.policy, open_rows, pool, today, multiple
+    )
     cells = len(pool) * sum(cap for _, _, cap in lists.values())
     if method == "auto":
         method = "assignment" if cells <= MAX_CELLS else "greedy"
     chosen = _assignment(lists, posts) if method == "assignment" else _greedy(lists)
+    reasons = _reasons(snapshot, ranker, scored_by_post, chosen)
 
     openings = int(sum(posts.openings_left[p] for p in lists))
     covered = int(sum(min(len(chosen[p]), posts.openings_left[p]) for p in lists))
@@ -159,6 +206,10 @@ def allocate(user, post_ids=None, multiple=None, include_employed=False, method=
                 "cap": lists[p][2],
                 "eligible_candidates": len(lists[p][0]),
                 "resident_ids": [int(residents.ids[r]) for r, _ in chosen[p]],
+                "reasons": {
+                    str(int(residents.ids[r])): reasons[p].get(int(residents.ids[r]), [])
+                    for r, _ in chosen[p]
+                },
             }
             for p in lists
         ],

@@ -62,4 +62,7 @@ def train_command(kind: str | None, threads: int | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from jobmatch.matching import bench_data
+
     app.cli.add_command(train_command)
+    bench_data.register(app)

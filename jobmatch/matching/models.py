@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jobmatch.database import UtcDateTime, utcnow
@@ -20,3 +20,15 @@ class MatchingChange(db.Model):
     scope: Mapped[str] = mapped_column(String(16))  # resident, post, all
     entity_id: Mapped[int | None]  # the resident's id for scope resident; else empty
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AllocationPlan(db.Model):
+    """A batch allocation as it was proposed, kept so that the desk can refer from it post by
+    post (or all at once) without running it again and getting a different plan."""
+
+    __tablename__ = "allocation_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[dict] = mapped_column(JSON)

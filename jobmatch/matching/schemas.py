@@ -124,6 +124,11 @@ class AllocationPost(Schema):
     cap = fields.Integer()
     eligible_candidates = fields.Integer()
     resident_ids = fields.List(fields.Integer())
+    reasons = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "why each proposed resident suits the post, by resident id"},
+    )
 
 
 class AllocateOut(Schema):

@@ -23,9 +23,10 @@ from jobmatch.errors import Forbidden, NotFound
 from jobmatch.matching.eligibility import commute_km, eligible
 from jobmatch.matching.features import pair_features
 from jobmatch.matching.reasons import ReasonWriter
+from jobmatch.matching.refresh import SnapshotCache
 from jobmatch.matching.registry import ServedModel
 from jobmatch.matching.rerank import PriorityPolicy
-from jobmatch.matching.snapshot import Snapshot, SnapshotCache
+from jobmatch.matching.snapshot import Snapshot
 from jobmatch.matching.tables import day_key
 
 EXTENSION = "jobmatch_matching"
@@ -59,7 +60,11 @@ class MatchingEngine:
     """What one app keeps for matching: the data snapshot, the served model, the policy."""
 
     def __init__(self, config):
-        self.cache = SnapshotCache(float(config.get("MATCHING_SNAPSHOT_MAX_AGE", 3600)))
+        self.cache = SnapshotCache(
+            float(config.get("MATCHING_SNAPSHOT_MAX_AGE", 3600)),
+            background=config.get("MATCHING_REFRESH", "background") == "background",
+            interval=float(config.get("MATCHING_REFRESH_SECONDS", 0.1)),
+        )
         self.model = ServedModel(
             config["JOBMATCH_MODEL_DIR"], float(config.get("MATCHING_MODEL_CHECK_SECONDS", 1.0))
         )
@@ -79,24 +84,34 @@ class MatchingEngine:
         """Drop the snapshot and the remembered results: the next use loads from the database.
         For a caller that undid writes the change log cannot report, such as a rolled-back
         outer transaction (each test of the suite runs in one)."""
-        self.cache = SnapshotCache(self.cache.max_age)
+        old = self.cache
+        old.stop()
+        self.cache = SnapshotCache(old.max_age, old.background, old.interval)
         with self.results_lock:
             self.results.clear()
 
-    def remembered(self, key: tuple, compute):
-        """A ranked list, computed once per data generation, model and day: the same post's
-        candidates asked for again cost a dictionary look-up until anything they read changes."""
-        key = (*key, self.cache.generation, self.model.loads, clock.today())
+    def remembered(self, key: tuple, snapshot: Snapshot, compute):
+        """A ranked list, kept under the versions of what it read (``key`` names them: a
+        resident's own row, or every resident's) with the post table's, the model's and the
+        day: the same list asked for again costs a dictionary look-up until one of those moves.
+        A list computed while the refresher wrote rows is answered but not kept."""
+        stamp = _stamp(snapshot)
+        key = (*key, snapshot.posts.version, self.model.loads, clock.today())
         with self.results_lock:
             if key in self.results:
                 self.results.move_to_end(key)
                 return list(self.results[key])
         value = compute()
-        with self.results_lock:
-            self.results[key] = value
-            while len(self.results) > RESULTS_KEPT:
-                self.results.popitem(last=False)
+        if stamp[0] % 2 == 0 and _stamp(snapshot) == stamp:
+            with self.results_lock:
+                self.results[key] = value
+                while len(self.results) > RESULTS_KEPT:
+                    self.results.popitem(last=False)
         return list(value)
+
+
+def _stamp(snapshot: Snapshot) -> tuple:
+    return snapshot.residents.version, snapshot.posts.version
 
 
 def init_app(app: Flask) -> None:
@@ -177,8 +192,10 @@ def rank_posts_for_resident(resident_id: int, limit: int = 20) -> list[Match]:
     r = snapshot.residents.index.get(int(resident_id))
     if r is None or not snapshot.residents.alive[r]:
         raise NotFound("未找到该居民。")
+    version = (snapshot.residents.serial, int(snapshot.residents.row_version[r]))
     return matching.remembered(
-        ("posts", int(resident_id), limit),
+        ("posts", int(resident_id), limit, version),
+        snapshot,
         lambda: _rank(matching, snapshot, ranker, np.array([r]), None, limit, for_firm=False),
     )
 
@@ -190,8 +207,10 @@ def rank_residents_for_post(post_id: int, limit: int = 20, for_firm: bool = Fals
     p = snapshot.posts.index.get(int(post_id))
     if p is None:
         raise NotFound("未找到该岗位。")
+    version = (snapshot.residents.serial, snapshot.residents.version)
     return matching.remembered(
-        ("residents", int(post_id), limit, for_firm),
+        ("residents", int(post_id), limit, for_firm, version),
+        snapshot,
         lambda: _rank(matching, snapshot, ranker, None, np.array([p]), limit, for_firm=for_firm),
     )
 

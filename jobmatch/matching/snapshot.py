@@ -1,25 +1,15 @@
-"""The in-memory matching data of one process, loaded from the database and kept fresh.
-
-A snapshot holds the vocabulary, a ResidentTable (every resident, as arrays) and a PostTable.
-Before each use, the rows of matching_changes past the last id seen are read (an index range
-scan that is nearly always empty): named residents are reloaded in place, a post change reloads
-the post table, anything wider reloads all. Ids from a PostgreSQL sequence can commit out of
-order, so ids skipped over are remembered for a while and asked for again. A snapshot older than
-MATCHING_SNAPSHOT_MAX_AGE seconds is reloaded whole, which also picks up the age of everyone.
+"""The in-memory matching data of one process: what it holds and how it is read from the
+database. A snapshot holds the vocabulary, a ResidentTable (every resident, as arrays), a
+PostTable and the demand counters (demand.py). Keeping it fresh is refresh.py's work.
 """
 
 import gc
-import threading
-import time
-import weakref
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
-from sqlalchemy import Connection, bindparam, func, or_, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobmatch import clock
@@ -27,10 +17,9 @@ from jobmatch.applications.enums import ApplicationStatus
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Skill
 from jobmatch.communities.models import Community, Grid
-from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.matching.demand import WAITING, Demand
 from jobmatch.matching.features import DECIDED, OutcomeLog
-from jobmatch.matching.models import MatchingChange
 from jobmatch.matching.tables import (
     PostRecord,
     PostTable,
@@ -38,6 +27,7 @@ from jobmatch.matching.tables import (
     ResidentTable,
     Vocabulary,
     day_key,
+    next_serial,
 )
 from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post, post_certificates, post_skills
@@ -45,13 +35,6 @@ from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
-GAP_SECONDS = 300
-# Built once: composing the statement on every request cost more than running it.
-POLL = (
-    select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
-    .where(MatchingChange.id > bindparam("last"))
-    .order_by(MatchingChange.id)
-)
 CHUNK = 500
 
 
@@ -72,7 +55,9 @@ def load_vocabulary(session: Session) -> Vocabulary:
     )
 
 
-def _places(session: Session) -> tuple[dict, dict]:
+def load_places(session: Session) -> tuple[dict, dict]:
+    """Community and grid points by id: a few hundred rows, kept with the snapshot (a change
+    to either reloads everything, see tracking.py)."""
     communities = {
         c.id: (c.lat, c.lon)
         for c in session.execute(select(Community.id, Community.lat, Community.lon))
@@ -91,9 +76,11 @@ def _by_resident(session: Session, statement, column, ids) -> list:
     return rows
 
 
-def load_residents(session: Session, ids: list[int] | None = None) -> list[ResidentRecord]:
+def load_residents(
+    session: Session, ids: list[int] | None = None, places: tuple[dict, dict] | None = None
+) -> list[ResidentRecord]:
     """Resident records with skills, training, groups and application counts; all if no ids."""
-    communities, grids = _places(session)
+    communities, grids = places or load_places(session)
     people = _by_resident(
         session,
         select(
@@ -130,16 +117,20 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
         completed[rid].add(program)
         if passed:
             certified[rid].add(program)
-    applied, posts_applied = {}, defaultdict(set)
-    for rid, pid, status in _by_resident(
+    applied, posts_applied, outcomes = {}, defaultdict(set), defaultdict(list)
+    for rid, pid, status, made in _by_resident(
         session,
-        select(Application.resident_id, Application.post_id, Application.status),
+        select(
+            Application.resident_id, Application.post_id, Application.status,
+            Application.created_at,
+        ),
         Application.resident_id,
         ids,
-    ):
+    ):  # fmt: skip
         n, hires = applied.get(rid, (0, 0))
         applied[rid] = (n + 1, hires + (status == ApplicationStatus.HIRED))
         posts_applied[rid].add(pid)
+        outcomes[rid].append((pid, status, day_key(made.date()) if made else 0))
     records = []
     for p in people:
         place = grids.get(p.grid_id) or communities.get(p.community_id) or (None, None)
@@ -155,6 +146,7 @@ def load_residents(session: Session, ids: list[int] | None = None) -> list[Resid
                 groups=frozenset(groups[p.id]), applications=n, hires=int(hires),
                 has_transport=p.has_transport, night_shift_ok=p.night_shift_ok,
                 caregiver=p.caregiver, applied_posts=frozenset(posts_applied[p.id]),
+                outcomes=tuple(sorted(outcomes[p.id])),
             )
         )  # fmt: skip
     return records
@@ -173,7 +165,10 @@ def outcome_log(session: Session) -> OutcomeLog:
     )  # fmt: skip
 
 
-def load_posts(session: Session) -> list[PostRecord]:
+def load_posts(session: Session, outcomes: bool = True) -> list[PostRecord]:
+    """Every post with its firm; ``outcomes=False`` leaves out each post's waiting count and its
+    firm's record, which the snapshot keeps as counters (demand.py) instead of scanning every
+    application again."""
     statement = select(Post, Firm.name, Firm.lat, Firm.lon).join(Firm, Firm.id == Post.firm_id)
     required, certificates = defaultdict(list), defaultdict(list)
     for pid, code in session.execute(select(post_skills.c.post_id, post_skills.c.skill_code)):
@@ -183,14 +178,16 @@ def load_posts(session: Session) -> list[PostRecord]:
     ):
         certificates[pid].append(code)
     # The firm's record as of today, by the same function training uses for each past day.
-    log, today = outcome_log(session), day_key(clock.today())
-    waiting = dict(
-        session.execute(
-            select(Application.post_id, func.count())
-            .where(Application.status.in_((ApplicationStatus.APPLIED, ApplicationStatus.INTERVIEW)))
-            .group_by(Application.post_id)
-        ).all()
-    )
+    log, today, waiting = OutcomeLog([], [], []), day_key(clock.today()), {}
+    if outcomes:
+        log = outcome_log(session)
+        waiting = dict(
+            session.execute(
+                select(Application.post_id, func.count())
+                .where(Application.status.in_(tuple(WAITING)))
+                .group_by(Application.post_id)
+            ).all()
+        )
     records = []
     for post, firm_name, lat, lon in session.execute(statement.order_by(Post.id)):
         records.append(
@@ -216,13 +213,6 @@ def load_posts(session: Session) -> list[PostRecord]:
     return records
 
 
-def _close_connection(holder: list) -> None:
-    connection, holder[0] = holder[0], None
-    if connection is not None:
-        connection.invalidate()  # closes the driver's connection, not just a pool checkin
-        connection.close()
-
-
 @contextmanager
 def _no_garbage_collection():
     """Loading 100,000 residents makes millions of short-lived objects and no cycles; the
@@ -238,120 +228,39 @@ def _no_garbage_collection():
 
 @dataclass
 class Snapshot:
+    """Replaced whole by a reload; between reloads the resident rows are edited in place and
+    the posts table and demand are replaced (refresh.py)."""
+
     vocabulary: Vocabulary
     residents: ResidentTable
     posts: PostTable
     loaded_at: float
     day: date
+    demand: Demand | None = None
+    places: tuple[dict, dict] | None = None  # (communities, grids): id -> (lat, lon)
 
 
-class SnapshotCache:
-    """One per app and process; ``current()`` answers a snapshot that reflects every commit."""
+def build_snapshot(session: Session, loaded_at: float) -> Snapshot:
+    """Everything, read afresh: the one O(residents) step, at start, daily and hourly."""
+    today = clock.today()
+    with _no_garbage_collection():
+        vocabulary = load_vocabulary(session)
+        places = load_places(session)
+        records = load_residents(session, places=places)
+        residents = ResidentTable(records, vocabulary)
+        posts = PostTable(load_posts(session, outcomes=False), vocabulary)
+        firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
+        demand = Demand(day_key(today), firm_of)
+        for record in records:
+            demand.add(record.outcomes)
+    demand.apply_to(posts)
+    posts.version = next_serial()
+    return Snapshot(vocabulary, residents, posts, loaded_at, today, demand, places)
 
-    def __init__(self, max_age_seconds: float):
-        self.max_age = max_age_seconds
-        self.snapshot: Snapshot | None = None
-        self.last_id = 0
-        self.gaps: dict[int, float] = {}
-        self.lock = threading.RLock()
-        self.full_loads = 0
-        self.generation = 0  # moves on with every change applied: results cached per generation
-        # The polling connection lives in a holder a finalizer can reach: it is closed when
-        # the cache goes away (or at exit), never left to the garbage collector.
-        self._holder: list = [None]
-        weakref.finalize(self, _close_connection, self._holder)
 
-    def current(self) -> Snapshot:
-        """The snapshot with every committed change applied (read on our own connection, so
-        only committed data counts, whatever the caller's transaction holds)."""
-        with self.lock:
-            now = time.monotonic()
-            snapshot = self.snapshot
-            if (
-                snapshot is None
-                or now - snapshot.loaded_at > self.max_age
-                or snapshot.day != clock.today()
-            ):
-                with Session(db.engine) as session:
-                    self._full_load(session)
-            else:
-                rows = self._poll(now)
-                if rows:
-                    with Session(db.engine) as session:
-                        self._apply_changes(session, rows, now)
-            return self.snapshot
-
-    def _poll(self, now: float) -> list:
-        """Change rows past the last seen, on a connection kept open: a request pays one small
-        indexed query, not a pool checkout and its ping."""
-        self.gaps = {i: t for i, t in self.gaps.items() if now - t < GAP_SECONDS}
-        statement = POLL
-        if self.gaps:
-            statement = (
-                select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
-                .where(
-                    or_(
-                        MatchingChange.id > bindparam("last"),
-                        MatchingChange.id.in_(list(self.gaps)),
-                    )
-                )
-                .order_by(MatchingChange.id)
-            )
-        bind = db.engine
-        if isinstance(bind, Connection):
-            # The app runs on one connection inside an outer transaction (the test suite does,
-            # see docs/architecture.md): read on it, and leave its transaction alone.
-            return bind.execute(statement, {"last": self.last_id}).all()
-        for attempt in (1, 2):
-            try:
-                if self._holder[0] is None:
-                    self._holder[0] = db.engine.connect()
-                rows = self._holder[0].execute(statement, {"last": self.last_id}).all()
-                self._holder[0].commit()
-                return rows
-            except DBAPIError:
-                _close_connection(self._holder)
-                if attempt == 2:
-                    raise
-        return []
-
-    def _full_load(self, session: Session) -> None:
-        last = session.scalar(select(func.max(MatchingChange.id))) or 0
-        with _no_garbage_collection():
-            vocabulary = load_vocabulary(session)
-            residents = ResidentTable(load_residents(session), vocabulary)
-            posts = PostTable(load_posts(session), vocabulary)
-        self.snapshot = Snapshot(vocabulary, residents, posts, time.monotonic(), clock.today())
-        self.last_id, self.gaps = last, {}
-        self.full_loads += 1
-        self.generation += 1
-        current_app.logger.info(
-            "matching snapshot loaded: %d residents, %d posts", len(residents), len(posts)
-        )
-
-    def _apply_changes(self, session: Session, rows: list, now: float) -> None:
-        for row in rows:
-            self.gaps.pop(row.id, None)
-        seen = {row.id for row in rows}
-        newest = max(seen)
-        for missing in range(self.last_id + 1, newest):
-            if missing not in seen:
-                self.gaps[missing] = now
-        self.last_id = max(self.last_id, newest)
-        self.generation += 1
-        scopes = {row.scope for row in rows}
-        if "all" in scopes:
-            self._full_load(session)
-            return
-        snapshot = self.snapshot
-        if any(row.scope == "resident" and row.entity_id is None for row in rows):
-            with _no_garbage_collection():
-                snapshot.residents = ResidentTable(load_residents(session), snapshot.vocabulary)
-        else:
-            ids = sorted({row.entity_id for row in rows if row.scope == "resident"})
-            if ids:
-                records = load_residents(session, ids)
-                snapshot.residents.upsert(records)
-                snapshot.residents.remove(set(ids) - {r.id for r in records})
-        if "post" in scopes:
-            snapshot.posts = PostTable(load_posts(session), snapshot.vocabulary)
+def reload_posts(session: Session, snapshot: Snapshot) -> PostTable:
+    """A new post table for the snapshot, its demand columns from the kept counters."""
+    posts = PostTable(load_posts(session, outcomes=False), snapshot.vocabulary)
+    snapshot.demand.firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
+    snapshot.demand.apply_to(posts)
+    return posts

@@ -6,6 +6,7 @@ post, is a handful of array operations. Skills and programs are columns of boole
 over a shared vocabulary.
 """
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +21,13 @@ SHIFT_CODES = {Shift.DAY: 0, Shift.NIGHT: 1, Shift.ROTATING: 2}
 PREFERENCE_CODES = {ShiftPreference.ANY: 0, ShiftPreference.DAY: 1, ShiftPreference.NIGHT: 2}
 NO_MAX_AGE = 999
 NO_EXPIRY = 99_991_231
+_serials = itertools.count(1)
+
+
+def next_serial() -> int:
+    """A number never handed out before in this process: tables and their versions, so that
+    a key made from them never matches one of a table since replaced."""
+    return next(_serials)
 
 
 def day_key(day: date) -> int:
@@ -50,6 +58,8 @@ class ResidentRecord:
     night_shift_ok: bool | None = None
     caregiver: bool | None = None
     applied_posts: frozenset[int] = frozenset()  # posts applied to (any status)
+    # Each application as (post id, status, yyyymmdd made): the snapshot's demand counters.
+    outcomes: tuple[tuple[int, str, int], ...] = ()
 
 
 @dataclass
@@ -133,23 +143,46 @@ def _coordinate(value: float | None) -> float:
 
 
 class ResidentTable:
-    """Residents as columns; rows are updated in place or appended, never reordered."""
+    """Residents as columns; rows are updated in place or appended, never reordered.
+
+    Columns live in buffers with spare rows, and each column attribute is a view of the first
+    ``len(self)`` rows: appending fills spare rows and then re-exposes longer views (a reader
+    holding the old views sees the old rows), and a buffer is reallocated, doubled, only when
+    full. Home points are numbered through ``place_of``, so a changed or new resident costs a
+    dictionary look-up, not a re-index of everyone. ``version`` is a sequence lock: odd while
+    rows are being written, so a reader can tell whether its reading overlapped a write.
+    """
 
     COLUMNS = ("ids", "birth_key", "education", "lat", "lon", "desired_wage", "preference")
     COLUMNS += ("max_commute", "unemployed", "applications", "hires", "alive")
     COLUMNS += ("transport", "night_ok", "caregiver")
     MATRICES = ("skills", "completed", "certificates", "groups")
+    SPARE = 0.25  # spare rows kept beyond the residents held, as a share of them
 
     def __init__(self, records: list[ResidentRecord], vocabulary: Vocabulary):
         self.vocabulary = vocabulary
-        self._assign(self._columns(records))
+        self.serial = next_serial()
+        self.version = 0
+        self.rows_written = 0  # rows overwritten or appended since built (tests count them)
+        self.reallocations = 0
+        columns = self._columns(records)
+        size, capacity = len(records), max(16, int(len(records) * (1 + self.SPARE)))
+        self._buffers = {}
+        for name, values in columns.items():
+            self._buffers[name] = np.zeros((capacity, *values.shape[1:]), dtype=values.dtype)
+            self._buffers[name][:size] = values
+        self._buffers["row_version"] = np.zeros(capacity, dtype=np.int64)
+        self._buffers["place"] = np.zeros(capacity, dtype=np.int64)
+        self._size = size
         self.names = [r.name for r in records]
         self.applied = [r.applied_posts for r in records]
-        self.index = {int(rid): row for row, rid in enumerate(self.ids)}
+        self.outcomes = [r.outcomes for r in records]
+        self.index = {r.id: row for row, r in enumerate(records)}
         self._index_places()
+        self._expose()
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self._size
 
     def _columns(self, records: list[ResidentRecord]) -> dict[str, np.ndarray]:
         v = self.vocabulary
@@ -166,9 +199,11 @@ class ResidentTable:
             "preference": np.array(
                 [PREFERENCE_CODES[r.shift_preference] for r in records], dtype=np.int8
             ),
-            "max_commute": np.array([_coordinate(r.max_commute_km) for r in records]),
+            "max_commute": np.array(
+                [_coordinate(r.max_commute_km) for r in records], dtype=np.float64
+            ),
             "unemployed": np.array(
-                [r.employment_status == EmploymentStatus.UNEMPLOYED for r in records]
+                [r.employment_status == EmploymentStatus.UNEMPLOYED for r in records], dtype=bool
             ),
             "applications": np.array([r.applications for r in records], dtype=np.float64),
             "hires": np.array([r.hires for r in records], dtype=np.float64),
@@ -184,49 +219,88 @@ class ResidentTable:
             ).reshape(len(records), len(PRIORITY_GROUPS)),
         }
 
-    def _assign(self, columns: dict[str, np.ndarray]) -> None:
-        for name, values in columns.items():
-            setattr(self, name, values)
+    def _expose(self) -> None:
+        for name, buffer in self._buffers.items():
+            setattr(self, name, buffer[: self._size])
 
     def _index_places(self) -> None:
         """Residents live at a few dozen community or grid points: ``place`` numbers them, so a
-        commute is computed once per point and post, then gathered (see eligibility.py)."""
-        points = np.stack([np.nan_to_num(self.lat, nan=999.0), np.nan_to_num(self.lon, nan=999.0)])
-        unique, self.place = np.unique(points.T, axis=0, return_inverse=True)
-        self.place = self.place.reshape(-1)
+        commute is computed once per point and post, then gathered (see eligibility.py). The
+        one sort over everyone happens here, at build; later rows go through ``place_of``."""
+        size = self._size
+        lat, lon = self._buffers["lat"][:size], self._buffers["lon"][:size]
+        points = np.stack([np.nan_to_num(lat, nan=999.0), np.nan_to_num(lon, nan=999.0)])
+        unique, place = np.unique(points.T, axis=0, return_inverse=True)
+        self._buffers["place"][:size] = place.reshape(-1)
+        self.place_of = {(float(a), float(b)): i for i, (a, b) in enumerate(unique)}
         unique[unique == 999.0] = np.nan
         self.place_lat, self.place_lon = unique[:, 0].copy(), unique[:, 1].copy()
 
+    def _place(self, lat: float | None, lon: float | None) -> int:
+        key = (999.0 if lat is None else float(lat), 999.0 if lon is None else float(lon))
+        place = self.place_of.get(key)
+        if place is None:
+            place = self.place_of[key] = len(self.place_lat)
+            # New arrays, not an edit: the commute table is kept per place_lat array.
+            self.place_lat = np.append(self.place_lat, _coordinate(lat))
+            self.place_lon = np.append(self.place_lon, _coordinate(lon))
+        return place
+
+    def _grow(self, needed: int) -> None:
+        capacity = max(needed, 2 * len(self._buffers["ids"]))
+        for name, buffer in self._buffers.items():
+            grown = np.zeros((capacity, *buffer.shape[1:]), dtype=buffer.dtype)
+            grown[: self._size] = buffer[: self._size]
+            self._buffers[name] = grown
+        self.reallocations += 1
+
     def upsert(self, records: list[ResidentRecord]) -> None:
-        """Overwrite the rows of residents already held and append the new ones."""
-        known = [r for r in records if r.id in self.index]
-        new = [r for r in records if r.id not in self.index]
-        if known:
-            rows = np.array([self.index[r.id] for r in known])
-            for name, values in self._columns(known).items():
-                getattr(self, name)[rows] = values
-            for row, record in zip(rows, known, strict=True):
+        """Overwrite the rows of residents already held and append the new ones: the work is
+        in proportion to the records given, not to the residents held."""
+        if not records:
+            return
+        rows, start = [], self._size
+        for record in records:
+            row = self.index.get(record.id)
+            if row is None:
+                row = self.index[record.id] = start
+                start += 1
+                self.names.append(record.name)
+                self.applied.append(record.applied_posts)
+                self.outcomes.append(record.outcomes)
+            else:
                 self.names[row] = record.name
                 self.applied[row] = record.applied_posts
-        if new:
-            appended = self._columns(new)
-            start = len(self.ids)
-            for name in self.COLUMNS + self.MATRICES:
-                setattr(self, name, np.concatenate([getattr(self, name), appended[name]]))
-            self.names.extend(r.name for r in new)
-            self.applied.extend(r.applied_posts for r in new)
-            self.index.update({r.id: start + i for i, r in enumerate(new)})
-        self._index_places()
+                self.outcomes[row] = record.outcomes
+            rows.append(row)
+        if start > len(self._buffers["ids"]):
+            self._grow(start)
+        rows_array = np.array(rows, dtype=np.int64)
+        self.version += 1  # odd: writing
+        try:
+            for name, values in self._columns(records).items():
+                self._buffers[name][rows_array] = values
+            self._buffers["place"][rows_array] = [self._place(r.lat, r.lon) for r in records]
+            self._buffers["row_version"][rows_array] += 1
+            self._size = start
+            self._expose()
+        finally:
+            self.version += 1
+        self.rows_written += len(records)
 
     def remove(self, resident_ids) -> None:
-        for rid in resident_ids:
-            row = self.index.get(int(rid))
-            if row is not None:
-                self.alive[row] = False
+        rows = [self.index[int(rid)] for rid in resident_ids if int(rid) in self.index]
+        if rows:
+            self.version += 1
+            self.alive[rows] = False
+            self.row_version[rows] += 1
+            self.version += 1
 
 
 class PostTable:
     """Posts as columns, rebuilt whole when any post changes (there are hundreds, not 100,000)."""
+
+    version = 0  # the snapshot's count of changes to this table (refresh.py)
 
     def __init__(self, records: list[PostRecord], vocabulary: Vocabulary):
         v = self.vocabulary = vocabulary

@@ -2,15 +2,20 @@
 
 Every flush through a SQLAlchemy session, and every bulk insert, update or delete run with
 ``session.execute``, adds rows to matching_changes naming the side that changed (a resident by
-id, every resident, the posts, or everything). Readers (snapshot.py) refresh exactly that. A
+id, a post by id, or everything). Readers (refresh.py) refresh exactly that. A write costs its
+own rows: an application names its resident only (the posts' waiting counts and firms' records
+follow from the residents' applications, demand.py), a post is named when its own row changes
+(a hire's ``filled``), and a bulk statement names every resident it touches, however many:
+from its parameters, or by selecting the rows its WHERE clause matches just before it runs. A
 rollback removes the rows with the change. Writes on a raw connection that bypass the session
 are not seen until the next full reload (hourly, see snapshot.py); the project makes none.
 Nothing listens until ``install()`` runs (from ``matching.init_app``): importing changes nothing.
 """
 
+import weakref
 from itertools import chain
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from jobmatch.applications.models import Application
@@ -22,15 +27,15 @@ from jobmatch.posts.models import Post
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.training.models import Cohort, Enrollment, Program
 
-# Beyond this many residents in one flush, one "every resident" row is cheaper to act on.
-MAX_NAMED_RESIDENTS = 200
+# Events set after a commit that wrote changes: the refresh threads of this process wake.
+_waiting: weakref.WeakSet = weakref.WeakSet()
 
 _TABLE_SCOPES = {
     "residents": ("resident",),
     "resident_skills": ("resident",),
     "resident_groups": ("resident",),
     "enrollments": ("resident",),
-    "applications": ("resident", "post"),
+    "applications": ("resident",),
     "posts": ("post",),
     "post_skills": ("post",),
     "post_certificates": ("post",),
@@ -51,8 +56,10 @@ def _object_changes(obj) -> list[tuple[str, int | None]]:
     if isinstance(obj, ResidentSkill | ResidentGroup | Enrollment):
         return [("resident", obj.resident_id)]
     if isinstance(obj, Application):
-        return [("resident", obj.resident_id), ("post", None)]
-    if isinstance(obj, Post | Firm):
+        return [("resident", obj.resident_id)]
+    if isinstance(obj, Post):
+        return [("post", obj.id)]
+    if isinstance(obj, Firm):
         return [("post", None)]
     if isinstance(obj, Community | Grid | Skill | Occupation | Program | Cohort):
         return [("all", None)]
@@ -64,17 +71,38 @@ def _write(session: Session, changes: set[tuple[str, int | None]]) -> None:
         return
     if any(scope == "all" for scope, _ in changes):
         changes = {("all", None)}
-    named = {c for c in changes if c[0] == "resident" and c[1] is not None}
-    if ("resident", None) in changes or len(named) > MAX_NAMED_RESIDENTS:
-        changes = (changes - named) | {("resident", None)}
+    for scope in ("resident", "post"):
+        if (scope, None) in changes:  # "every one of them" covers the named ones
+            changes = {c for c in changes if c[0] != scope} | {(scope, None)}
     rows = [{"scope": scope, "entity_id": entity} for scope, entity in sorted(changes, key=str)]
     session.connection().execute(insert(MatchingChange.__table__), rows)
+    session.info["matching_changed"] = True
+
+
+def on_commit(wake) -> None:
+    """Set ``wake`` (a threading.Event) after each commit in this process that wrote changes."""
+    _waiting.add(wake)
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop("matching_changed", False):
+        for wake in list(_waiting):
+            wake.set()
+
+
+def _after_rollback(session: Session, previous_transaction) -> None:
+    session.info.pop("matching_changed", None)
 
 
 def install() -> None:
     """Listen to every session's flushes and bulk statements; called once by
     ``matching.init_app`` (idempotent: a second app adds no second listener)."""
-    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _bulk_statement)):
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _bulk_statement),
+        ("after_commit", _after_commit),
+        ("after_soft_rollback", _after_rollback),
+    ):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
 
@@ -95,21 +123,64 @@ def _bulk_statement(state) -> None:
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
     scopes = _TABLE_SCOPES.get(name, ())
-    named = _named_residents(state, name) if scopes == ("resident",) else None
-    if named is not None:
-        _write(state.session, {("resident", rid) for rid in named})
-    else:
-        _write(state.session, {(scope, None) for scope in scopes})
+    if name == "residents" and state.is_insert and _without_ids(state.parameters):
+        return _insert_residents(state, table)
+    if scopes == ("resident",):
+        named = _named_residents(state, table, name)
+        if named is not None:
+            _write(state.session, {("resident", rid) for rid in named})
+            return
+    if scopes == ("post",) and name == "posts":
+        named = _touched(state, table, "id")
+        if named is not None:
+            _write(state.session, {("post", pid) for pid in named})
+            return
+    _write(state.session, {(scope, None) for scope in scopes})
 
 
-def _named_residents(state, table_name: str) -> set[int] | None:
-    """The residents an INSERT with plain parameter rows touches, so that a skill granted by
-    training reloads one resident, not all of them; None when they cannot be told."""
-    if not state.is_insert or not state.parameters:
+def _touched(state, table, key: str) -> set[int] | None:
+    """The ``key`` values of the rows a bulk statement writes: from its parameter rows (an
+    insert, or an update by primary key), else from its WHERE clause, selected just before it
+    runs, in its transaction; None when neither tells (a statement without a WHERE)."""
+    rows = state.parameters
+    if rows:
+        rows = rows if isinstance(rows, list) else [rows]
+        try:
+            return {int(row[key]) for row in rows}
+        except (KeyError, TypeError, ValueError):
+            if state.is_insert:
+                return None
+    if state.is_insert:
         return None
-    key = "id" if table_name == "residents" else "resident_id"
+    where = state.statement.whereclause
+    if where is None or key not in table.c:
+        return None
+    # A plain Core select: do_orm_execute sees it, and it is no write, so it comes back here
+    # no more. A WHERE naming only rows already matched costs one indexed look-up.
+    return set(state.session.scalars(select(table.c[key]).where(where).distinct()))
+
+
+def _without_ids(rows) -> bool:
+    rows = rows if isinstance(rows, list) else [rows] if rows else []
+    return bool(rows) and all("id" not in row and "id_number_hash" in row for row in rows)
+
+
+def _insert_residents(state, table):
+    """New residents from an import get their ids from the database: run the insert, then
+    name them by their unique ID-number hash, so an import of any size reloads just them."""
+    result = state.invoke_statement()
     rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
-    try:
-        return {int(row[key]) for row in rows}
-    except (KeyError, TypeError, ValueError):
-        return None
+    hashes = [row["id_number_hash"] for row in rows]
+    named: set[int] = set()
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        named.update(
+            state.session.scalars(select(table.c.id).where(table.c.id_number_hash.in_(chunk)))
+        )
+    _write(state.session, {("resident", rid) for rid in named})
+    return result
+
+
+def _named_residents(state, table, table_name: str) -> set[int] | None:
+    """The residents a bulk statement on a resident's table touches; None when untold."""
+    return _touched(state, table, "id" if table_name == "residents" else "resident_id")

@@ -1,10 +1,10 @@
 """The one way a notice leaves a service: a Message handed to each configured sender.
 
-Only the in-app sender exists: nothing is sent outside the machine. An SMS or WeChat sender
-is a class with the same ``send`` method, registered in ``SENDERS`` and named in the
-``JOBMATCH_NOTIFICATION_CHANNELS`` setting; it must deliver only after the caller's
-transaction commits (for instance by queueing the message on ``after_commit``), so that a
-move that is rolled back never texts anyone.
+The in-app sender is always there; an SMS sender (jobmatch/notifications/sms.py) is on when
+``JOBMATCH_NOTIFICATION_CHANNELS`` names it and a provider is configured. Another channel
+(WeChat) is a class with the same ``send`` method, registered in ``SENDERS`` and named in the
+setting; it must deliver only after the caller's transaction commits (the SMS sender queues
+its texts for ``after_commit``), so that a move that is rolled back never texts anyone.
 """
 
 from dataclasses import dataclass
@@ -14,6 +14,7 @@ from flask import current_app
 
 from jobmatch.extensions import db
 from jobmatch.notifications.models import Notification
+from jobmatch.notifications.sms import SmsSender
 
 DEFAULT_CHANNELS = ("in_app",)
 
@@ -25,6 +26,8 @@ class Message:
     link: str | None = None
     user_id: int | None = None
     recipient_role: str | None = None
+    # False for what must not stay in an inbox (an activation code): only texted, if at all.
+    inbox: bool = True
 
 
 class Sender(Protocol):
@@ -35,6 +38,8 @@ class InAppSender:
     """Adds the notice to the inbox table inside the caller's transaction."""
 
     def send(self, message: Message) -> None:
+        if not message.inbox:
+            return
         db.session.add(
             Notification(
                 user_id=message.user_id,
@@ -46,7 +51,7 @@ class InAppSender:
         )
 
 
-SENDERS: dict[str, type[Sender]] = {"in_app": InAppSender}
+SENDERS: dict[str, type[Sender]] = {"in_app": InAppSender, "sms": SmsSender}
 
 
 def configured_senders() -> list[Sender]:

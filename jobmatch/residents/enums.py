@@ -80,3 +80,12 @@ class EmploymentStatus(Vocabulary):
     SELF_EMPLOYED = "self_employed", "灵活就业", "自主创业", "个体", "自雇", "创业"
     IN_TRAINING = "in_training", "培训中", "在培", "参加培训", "在训"
     NOT_SEEKING = "not_seeking", "暂不求职", "不求职", "无就业意愿", "暂不就业"
+
+
+class YesNo(Vocabulary):
+    """A roster's yes/no cell (是否脱贫户: 是, Y, √ / 否, N, ×)."""
+
+    noun = nonmember("是/否")
+
+    YES = "yes", "是", "y", "√", "✓", "✔", "1", "true", "有", "☑", "是的", "对"
+    NO = "no", "否", "n", "×", "✗", "✘", "x", "0", "false", "无", "不是", "□", "-", "/", "—"

@@ -1,186 +1,154 @@
-"""The bureau's roster import: every row checked, the valid ones saved in one transaction.
+"""The bureau's roster import: every row stored, warned or rejected, and a preview first.
 
 A roster row is matched to a registered resident by the keyed hash of its ID number, so the
-same file imported twice updates and never duplicates. A blank optional cell leaves what is
-recorded alone; a filled one replaces it (skills conferred by passed training always stay).
-The work is done in bulk: one query per 500 ID numbers, catalogues held in dictionaries,
-inserts and updates sent as executemany batches.
+same file imported twice updates and never duplicates. The whole import is planned before
+anything is written: which rows create a resident, which change one (and what), which change
+nothing, which are rejected; a dry run answers that plan and saves nothing, a real run saves
+exactly it, in one transaction. A blank cell, or a column the file lacks, leaves the stored
+value alone; a damaged name never replaces a stored one.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
 
 from jobmatch import clock
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
-from jobmatch.database import utcnow
-from jobmatch.education import Education
-from jobmatch.errors import Conflict, Invalid
-from jobmatch.extensions import db
-from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
-from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
+from jobmatch.errors import Invalid
+from jobmatch.residents import roster_save
+from jobmatch.residents.roster_catalogues import Catalogues
+from jobmatch.residents.roster_columns import Columns, find_header
 from jobmatch.residents.roster_files import read_roster
-from jobmatch.residents.roster_rows import Catalogues, RosterRow, clean_row, find_header
+from jobmatch.residents.roster_guard import too_many_rows
+from jobmatch.residents.roster_rows import RosterRow, clean_row, is_footer
+from jobmatch.residents.roster_save import Stored
 
-LOOKUP_CHUNK = 500
+
+def max_rows() -> int:
+    return int(current_app.config["ROSTER_MAX_ROWS"])
 
 
-def import_roster(actor: User, filename: str, data: bytes) -> dict[str, Any]:
-    """Check every row, save the valid ones in one transaction, report the rejected ones."""
-    rows = read_roster(filename, data)
-    columns = find_header(rows)
+def import_roster(
+    actor: User, filename: str, data: bytes, *, dry_run: bool = False, progress=None
+) -> dict[str, Any]:
+    """Read, check and plan the whole roster; save the plan unless this is a dry run.
+
+    ``progress(done, total)``, when given, is told how far the saving has got (a background
+    job shows it to the clerk).
+    """
+    columns, rows, catalogues = read_rows(filename, data)
+    stored = roster_save.load_stored([row.id_hash for row in rows if row.id_hash])
+    plan = [decide(row, stored, catalogues) for row in rows]
+    if not dry_run:
+        roster_save.save(plan, stored, progress)
+    return answer(plan, columns, dry_run)
+
+
+def count_rows(filename: str, data: bytes) -> int:
+    """How many data rows the roster has; past the row limit it is refused here, at once."""
+    limit = max_rows()
+    raw_rows = read_roster(filename, data, limit)
+    columns = find_header(raw_rows)
+    count = 0
+    for _number, raw in raw_rows:
+        cells = columns.cells(raw)
+        if any(cells.values()) and not is_footer(cells, raw):
+            count += 1
+            if count > limit:
+                raise too_many_rows(limit)
+    return count
+
+
+def read_rows(filename: str, data: bytes) -> tuple[Columns, list[RosterRow], Catalogues]:
+    limit = max_rows()
+    raw_rows = read_roster(filename, data, limit)
+    columns = find_header(raw_rows)
     catalogues = Catalogues()
     hasher = cipher()
     today = clock.today()
-    valid: list[RosterRow] = []
-    rejected: list[dict[str, Any]] = []
+    rows: list[RosterRow] = []
     first_row_of: dict[str, int] = {}
-    seen_data = False
-    for number, cells in rows:
-        cells_by_field = {
-            name: cells[index].strip() if index < len(cells) else ""
-            for name, index in columns.items()
-        }
-        if not any(cells_by_field.values()):
-            continue  # blank lines, and footers such as a lone 序号
-        seen_data = True
-        clean, errors = clean_row(number, cells_by_field, catalogues, today, hasher.lookup_hash)
-        if clean is not None:
-            earlier = first_row_of.setdefault(clean.identity.number, number)
+    for number, raw in raw_rows:
+        columns.note_unlabelled(raw)
+        cells = columns.cells(raw)
+        if not any(cells.values()) or is_footer(cells, raw):
+            continue  # blank lines, and footers: 合计, 制表人, a lone 序号
+        if len(rows) >= limit:
+            raise too_many_rows(limit)
+        row = clean_row(number, cells, catalogues, today, hasher.lookup_hash)
+        if row.identity is not None:
+            earlier = first_row_of.setdefault(row.identity.number, number)
             if earlier != number:
-                errors.setdefault("id_number", []).append(f"与第{earlier}行的身份证号码重复。")
-        if errors:
-            rejected.append({"row": number, "errors": errors})
-        else:
-            valid.append(clean)
-    if not seen_data:
+                row.reject("id_number", f"与第{earlier}行的身份证号码重复。")
+        rows.append(row)
+    if not rows:
         raise Invalid("文件只有表头，没有数据行。", {"file": ["没有数据行。"]})
-    created, updated = _save(valid)
-    return {"created": created, "updated": updated, "rejected": rejected}
+    return columns, rows, catalogues
 
 
-def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _among(column, values: list):
-    """``column IN (values)`` with the values written into the statement.
-
-    Sent as 500 parameters, the statement would be prepared by psycopg from its sixth use on,
-    and PostgreSQL's generic plan for it compares every row with every parameter in turn
-    (300 ms a look-up instead of 10). The values are hashes and ids we made, never user text.
-    """
-    return column.in_(
-        bindparam("values", values, type_=column.type, expanding=True, literal_execute=True)
-    )
-
-
-def _resident_ids(hashes: list[str]) -> dict[str, int]:
-    ids: dict[str, int] = {}
-    for chunk in _chunks(hashes):
-        query = select(Resident.id_number_hash, Resident.id).where(
-            _among(Resident.id_number_hash, chunk)
+def decide(row: RosterRow, stored: dict[str, Stored], catalogues: Catalogues) -> dict[str, Any]:
+    """What importing this row does: its outcome and the fields it changes."""
+    existing = stored.get(row.id_hash) if row.id_hash else None
+    # A wrong number is refused whoever it belongs to (it is how the bureau reaches the person);
+    # a blank cell only matters for someone not yet registered.
+    if row.phone_problem and (row.phone_given or existing is None):
+        row.reject(
+            "phone",
+            f"{row.phone_problem}登记新居民需要联系电话。"
+            if not row.phone_given
+            else row.phone_problem,
         )
-        ids.update((id_hash, resident_id) for id_hash, resident_id in db.session.execute(query))
-    return ids
+    if existing is not None and row.grid_text:
+        _grid_in_stored_community(row, existing, catalogues)
+    if row.errors:
+        return {"row": row, "outcome": "rejected", "changes": {}}
+    if existing is None:
+        return {"row": row, "outcome": "created", "changes": {}}
+    values = dict(row.values)
+    if row.name_damaged:
+        values.pop("name")
+    changes = roster_save.changes(existing, values, row)
+    return {"row": row, "outcome": "updated" if changes else "unchanged", "changes": changes}
 
 
-def _save(rows: list[RosterRow]) -> tuple[int, int]:
-    ids = _resident_ids([row.id_hash for row in rows])
-    to_update = [row for row in rows if row.id_hash in ids]
-    to_create = [row for row in rows if row.id_hash not in ids]
-    now = utcnow()
+def _grid_in_stored_community(row: RosterRow, existing: Stored, catalogues: Catalogues) -> None:
     try:
-        if to_create:
-            _insert_residents(to_create, now)
-            # Read the new ids back by hash: RETURNING with executemany re-splices its result
-            # batch by batch on SQLite, which costs far more than these few look-ups.
-            ids.update(_resident_ids([row.id_hash for row in to_create]))
-        _update_residents(to_update, ids, now)
-        _replace_skills(rows, ids, {ids[row.id_hash] for row in to_update})
-        _replace_groups(rows, ids, {ids[row.id_hash] for row in to_update})
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict("导入时有人同时登记了名册中的居民，请重新导入。") from None
-    return len(to_create), len(to_update)
+        row.values["grid_id"] = catalogues.grid(row.grid_text, existing.values["community_id"])
+    except ValueError as error:
+        row.warn("grid_id", str(error))
 
 
-def _insert_residents(rows: list[RosterRow], now) -> None:
-    defaults = {
-        "education": Education.OTHER,
-        "community_id": None,
-        "desired_wage": None,
-        "shift_preference": ShiftPreference.ANY,
-        "max_commute_km": None,
-        "employment_status": EmploymentStatus.UNEMPLOYED,
-        "household_no": None,
+def answer(plan: list[dict[str, Any]], columns: Columns, dry_run: bool) -> dict[str, Any]:
+    """The API's created/updated/rejected, then everything else a clerk needs to know."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    rejected, warned, rows = [], [], []
+    for item in plan:
+        row: RosterRow = item["row"]
+        counts[item["outcome"]] += 1
+        if row.errors:
+            rejected.append({"row": row.row, "errors": row.errors})
+        if row.warnings:
+            warned.append({"row": row.row, "warnings": row.warnings})
+        rows.append(
+            {
+                "row": row.row,
+                "name": row.name,
+                "outcome": item["outcome"],
+                "changes": sorted(item["changes"]),
+            }
+        )
+    return {
+        # A resident found again is "updated", as the API has always counted, even when nothing in
+        # it changed; "unchanged" says how many of those were already as the file has them.
+        "created": counts["created"],
+        "updated": counts["updated"] + counts["unchanged"],
+        "rejected": rejected,
+        "unchanged": counts["unchanged"],
+        "warnings": warned,
+        "dry_run": dry_run,
+        "header_row": columns.row,
+        "columns": columns.used,
+        "ignored": columns.ignored,
+        "rows": rows,
     }
-    params = [
-        {
-            **defaults,
-            **row.values,
-            "id_number": row.identity.number,
-            "id_number_hash": row.id_hash,
-            "gender": row.identity.gender,
-            "birth_date": row.identity.birth_date,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for row in rows
-    ]
-    # Core, not ORM, insert: the ORM splits executemany wherever the set of None values
-    # changes from one row to the next, which on PostgreSQL means a thousand round trips.
-    db.session.execute(insert(Resident.__table__), params)
-
-
-def _update_residents(rows: list[RosterRow], ids: dict[str, int], now) -> None:
-    # executemany needs one set of columns per batch; rows with blanks differ, so group them.
-    batches: dict[frozenset, list[dict]] = {}
-    for row in rows:
-        params = {**row.values, "id": ids[row.id_hash], "updated_at": now}
-        batches.setdefault(frozenset(params), []).append(params)
-    for batch in batches.values():
-        db.session.execute(update(Resident), batch)
-
-
-def _replace_skills(rows: list[RosterRow], ids: dict[str, int], existing: set[int]) -> None:
-    given = {ids[row.id_hash]: row.skills for row in rows if row.skills is not None}
-    trained: set[tuple[int, str]] = set()
-    for chunk in _chunks([rid for rid in given if rid in existing]):
-        db.session.execute(
-            delete(ResidentSkill).where(
-                _among(ResidentSkill.resident_id, chunk), ResidentSkill.source == "declared"
-            ),
-            execution_options={"synchronize_session": False},
-        )
-        remaining = select(ResidentSkill.resident_id, ResidentSkill.skill_code).where(
-            _among(ResidentSkill.resident_id, chunk)
-        )
-        trained.update((rid, code) for rid, code in db.session.execute(remaining))
-    links = [
-        {"resident_id": rid, "skill_code": code, "source": "declared"}
-        for rid, codes in given.items()
-        for code in codes
-        if (rid, code) not in trained
-    ]
-    if links:
-        db.session.execute(insert(ResidentSkill.__table__), links)
-
-
-def _replace_groups(rows: list[RosterRow], ids: dict[str, int], existing: set[int]) -> None:
-    given = {ids[row.id_hash]: row.groups for row in rows if row.groups is not None}
-    for chunk in _chunks([rid for rid in given if rid in existing]):
-        db.session.execute(
-            delete(ResidentGroup).where(_among(ResidentGroup.resident_id, chunk)),
-            execution_options={"synchronize_session": False},
-        )
-    links = [
-        {"resident_id": rid, "group": group} for rid, groups in given.items() for group in groups
-    ]
-    if links:
-        db.session.execute(insert(ResidentGroup.__table__), links)

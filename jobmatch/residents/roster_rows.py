@@ -1,129 +1,60 @@
-"""Reading a roster's rows: its header found, each row's cells checked and normalised.
+"""One roster row checked: its values normalised, what makes it wrong, and what it warns of.
 
-Headers may be the Chinese ones a bureau roster uses or the API's field names; other columns
-(序号, 性别, 备注, ...) are ignored. Errors are reported under the API's field names.
+Only what makes a record wrong rejects the row: the ID number (missing, invalid, under 16),
+the name, a community the bureau does not have. Any other cell that cannot be read leaves its
+field as it is (empty for a new resident) and adds a warning naming the cell and what to write;
+the person is saved. Errors and warnings are reported under the API's field names.
 """
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
-
-from jobmatch.catalogue.models import Skill
-from jobmatch.communities.models import Community
 from jobmatch.education import parse_education
-from jobmatch.errors import Invalid
-from jobmatch.extensions import db
 from jobmatch.residents import vocabulary
-from jobmatch.residents.roster_files import Row
+from jobmatch.residents.enums import Gender, PriorityGroup
+from jobmatch.residents.roster_catalogues import Catalogues
+from jobmatch.residents.roster_columns import GROUP_FIELD
 from jobmatch.validators import IdNumber, parse_mobile, parse_working_age_id
 
-# Field -> the headers a roster may use for it (compared after normalise_header).
-HEADERS = {
-    "name": ["姓名", "名字", "name"],
-    "id_number": ["身份证号码", "身份证号", "身份证", "公民身份号码", "证件号码", "id_number"],
-    "phone": ["联系电话", "手机号码", "手机号", "手机", "电话", "电话号码", "联系方式", "phone"],
-    "education": ["文化程度", "学历", "education"],
-    "community_id": ["社区", "所在社区", "所属社区", "社区名称", "community", "community_id"],
-    "skills": ["技能", "技能特长", "掌握技能", "专业技能", "skills"],
-    "desired_wage": ["期望月薪", "期望工资", "期望薪资", "desired_wage"],
-    "shift_preference": ["班次意向", "班次", "班次要求", "shift_preference"],
-    "groups": ["人员类别", "人员类型", "帮扶类别", "groups"],
-    "employment_status": ["就业状态", "就业情况", "employment_status"],
-    "max_commute_km": ["通勤距离", "最远通勤距离", "max_commute_km"],
-    "household_no": ["户号", "家庭户号", "户编号", "household_no"],
-}
-REQUIRED = ("name", "id_number", "phone")
-HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in bureau rosters
-_HEADER_FIELD = {
-    re.sub(r"\s+", "", unicodedata.normalize("NFKC", alias)).lower(): name
-    for name, aliases in HEADERS.items()
-    for alias in aliases
-}
+FOOTER_WORDS = ("制表人", "制表", "填表人", "审核人", "负责人", "合计", "总计", "填报单位")
+FOOTER_WORDS += ("填报日期", "填表日期", "制表日期", "备注：", "说明：", "注：")
 
 
-def normalise_header(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"\(.*?\)|\[.*?\]|\s|\*", "", text)  # "期望月薪（元）", "姓名*"
-    return text.lower()
-
-
-@dataclass
+@dataclass(slots=True)  # thousands of them per import
 class RosterRow:
     row: int
-    identity: IdNumber
-    id_hash: str
+    name: str
+    identity: IdNumber | None = None
+    id_hash: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
     skills: list[str] | None = None
-    groups: list[str] | None = None
+    groups_on: set[str] = field(default_factory=set)
+    groups_off: set[str] = field(default_factory=set)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+    # Rejects a new resident; an existing one keeps its phone (warned only of a filled cell).
+    phone_problem: str | None = None
+    phone_given: bool = False
+    name_damaged: bool = False
+    grid_text: str = ""  # a grid to find in the stored community, when the row names none
+
+    def warn(self, name: str, message: str) -> None:
+        self.warnings.setdefault(name, []).append(message)
+
+    def reject(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
 
 
-class Catalogues:
-    """Communities and skills by every name a roster may give them, loaded once."""
-
-    def __init__(self) -> None:
-        self.community_ids: set[int] = set()
-        self.communities: dict[str, int] = {}
-        for community_id, name in db.session.execute(select(Community.id, Community.name)):
-            self.community_ids.add(community_id)
-            self.communities[vocabulary.compact(name)] = community_id
-        for key, community_id in list(self.communities.items()):
-            if key.endswith("社区") and len(key) > 2:
-                self.communities.setdefault(key.removesuffix("社区"), community_id)
-        self.skills: dict[str, str] = {}
-        for code, name in db.session.execute(select(Skill.code, Skill.name)):
-            self.skills[code.lower()] = code
-            self.skills.setdefault(vocabulary.compact(name), code)
-
-    def community(self, text: str) -> int:
-        key = vocabulary.compact(text)
-        if key.isdigit() and int(key) in self.community_ids:
-            return int(key)
-        for candidate in (key, key.removesuffix("社区")):
-            if candidate in self.communities:
-                return self.communities[candidate]
-        raise ValueError(f"找不到社区“{text.strip()}”，请填写系统中已有的社区名称。")
-
-    def skill_codes(self, text: str) -> list[str]:
-        codes, unknown = [], []
-        for item in vocabulary.split_list(text):
-            code = self.skills.get(item.lower())
-            if code is None:
-                unknown.append(item)
-            elif code not in codes:
-                codes.append(code)
-        if unknown:
-            raise ValueError(f"未知的技能：{'、'.join(unknown)}。")
-        return codes
-
-
-def find_header(rows: Iterator[Row]) -> dict[str, int]:
-    """Field -> column index, from the first row naming all required columns."""
-    best: dict[str, int] | None = None
-    searched = 0
-    for _number, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            continue
-        columns: dict[str, int] = {}
-        for index, cell in enumerate(cells):
-            name = _HEADER_FIELD.get(normalise_header(cell))
-            if name is not None:
-                columns.setdefault(name, index)
-        if all(name in columns for name in REQUIRED):
-            return columns
-        if best is None or len(columns) > len(best):
-            best = columns
-        searched += 1
-        if searched >= HEADER_SEARCH_ROWS:
-            break
-    if best is None:
-        raise Invalid("文件中没有内容。", {"file": ["文件是空的。"]})
-    missing = "、".join(HEADERS[name][0] for name in REQUIRED if name not in best)
-    raise Invalid(f"缺少必需的列：{missing}。", {"file": [f"缺少必需的列：{missing}。"]})
+def is_footer(cells: dict[str, str], raw: list[str]) -> bool:
+    """制表人：…, 合计：13人, 填报单位：… below the data: no ID number, and a footer's word."""
+    if cells.get("id_number"):
+        return False
+    first = next((cell.strip() for cell in raw if cell.strip()), "")
+    return first.startswith(FOOTER_WORDS)
 
 
 def clean_row(
@@ -132,52 +63,143 @@ def clean_row(
     catalogues: Catalogues,
     today: date,
     lookup_hash: Callable[[str], str],
-) -> tuple[RosterRow | None, dict[str, list[str]]]:
-    """The row's values, normalised, and its errors by field (the API's field names)."""
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    clean = None
+) -> RosterRow:
+    row = RosterRow(number, vocabulary.normalise_name(cells.get("name", "")))
+    _identity(row, cells, today, lookup_hash)
+    if row.name_damaged:
+        row.warn("name", "姓名中有“?”或乱码，可能是文件编码丢失了汉字：已登记的姓名不会被改动。")
 
-    def check(name: str, parse) -> Any:
+    def optional(name: str, parse: Callable[[str], Any]) -> Any:
         text = cells.get(name, "")
         if not text:
             return None
         try:
             return parse(text)
         except ValueError as error:
-            errors[name] = [str(error)]
+            row.warn(name, f"{error}该项未记录。".replace("。该项", "，该项"))
             return None
 
-    name = vocabulary.normalise_name(cells["name"])
-    if not name:
-        errors["name"] = ["姓名不能为空。"]
-    elif len(name) > 64 or any(unicodedata.category(char) == "Cc" for char in name):
-        errors["name"] = ["姓名过长或含有不允许的字符。"]
-    values["name"] = name
-    identity = check("id_number", lambda text: parse_working_age_id(_spreadsheet_text(text), today))
-    if not cells["id_number"]:
-        errors["id_number"] = ["身份证号码不能为空。"]
-    values["phone"] = check("phone", parse_mobile)
-    if not cells["phone"]:
-        errors["phone"] = ["联系电话不能为空。"]
+    phone = cells.get("phone", "")
+    row.phone_given = bool(phone)
+    if not phone:
+        row.phone_problem = "联系电话不能为空。" if "phone" in cells else "名册没有联系电话一列。"
+    else:
+        try:
+            row.values["phone"] = parse_mobile(phone)
+        except ValueError as error:
+            row.phone_problem = str(error)
+    community = cells.get("community_id", "")
+    if community:
+        try:
+            row.values["community_id"] = catalogues.community(community)
+        except ValueError as error:
+            row.reject("community_id", str(error))
+    grid = cells.get("grid_id", "")
+    if grid and "community_id" in row.values:
+        found = optional("grid_id", lambda text: catalogues.grid(text, row.values["community_id"]))
+        if found is not None:
+            row.values["grid_id"] = found
+    elif grid and not community:
+        row.grid_text = grid
+    # Education is a hard eligibility filter: a value that can't be read would open or close
+    # posts wrongly, so it rejects the row instead of being left out with a warning.
+    education = cells.get("education", "")
+    if education:
+        try:
+            row.values["education"] = parse_education(education)
+        except ValueError as error:
+            row.reject("education", str(error))
     parsers = {
-        "education": parse_education,
-        "community_id": catalogues.community,
         "desired_wage": vocabulary.parse_wage,
         "shift_preference": vocabulary.parse_shift,
         "employment_status": vocabulary.parse_employment_status,
         "max_commute_km": vocabulary.parse_commute_km,
+        "has_transport": vocabulary.parse_yes_no,
+        "night_shift_ok": vocabulary.parse_yes_no,
+        "caregiver": vocabulary.parse_yes_no,
         "household_no": vocabulary.parse_household_no,
     }
-    for field_name, parse in parsers.items():
-        value = check(field_name, parse)
+    for name, parse in parsers.items():
+        value = optional(name, parse)
         if value is not None:
-            values[field_name] = value
-    skills = check("skills", catalogues.skill_codes)
-    groups = check("groups", vocabulary.parse_groups)
-    if identity is not None:
-        clean = RosterRow(number, identity, lookup_hash(identity.number), values, skills, groups)
-    return clean, errors
+            row.values[name] = value
+    skills = cells.get("skills", "")
+    if skills and vocabulary.means_none(skills):
+        row.warn("skills", f"技能填写为“{skills}”，没有可记录的技能，该项未记录。")
+    else:
+        row.skills = optional("skills", catalogues.skill_codes)
+    _groups(row, cells, optional)
+    return row
+
+
+def _identity(row: RosterRow, cells, today: date, lookup_hash) -> None:
+    name = row.name
+    if not name:
+        row.reject("name", "姓名不能为空。")
+    elif len(name) > 64 or any(unicodedata.category(char) == "Cc" for char in name):
+        row.reject("name", "姓名过长或含有不允许的字符。")
+    elif vocabulary.damaged_name(name):
+        row.name_damaged = True
+    row.values["name"] = name
+    text = cells.get("id_number", "")
+    if not text:
+        row.reject("id_number", "身份证号码不能为空。")
+        return
+    try:
+        row.identity = parse_working_age_id(_spreadsheet_text(text), today)
+    except ValueError as error:
+        row.reject("id_number", str(error))
+        return
+    row.id_hash = lookup_hash(row.identity.number)
+    gender = cells.get("gender", "")
+    if gender and Gender.lookup(gender) != row.identity.gender:
+        by_id = Gender.label_of(row.identity.gender)
+        row.warn("gender", f"性别“{gender}”与身份证号码不符，以身份证号码为准（{by_id}）。")
+    birth = cells.get("birth_date", "")
+    if birth and not _same_birth(birth, row.identity.birth_date):
+        shown = f"{row.identity.birth_date:%Y-%m-%d}"
+        row.warn("birth_date", f"出生日期“{birth}”与身份证号码不符，以身份证号码为准（{shown}）。")
+
+
+def _groups(row: RosterRow, cells: dict[str, str], optional) -> None:
+    """人员类别 lists every group the person is in; a yes/no column speaks for its own group
+    and, where both are filled and disagree, has the last word (with a warning)."""
+    listed = optional("groups", vocabulary.parse_groups)
+    if listed is not None:
+        row.groups_on = set(listed)
+        row.groups_off = set(PriorityGroup.values()) - row.groups_on
+    for name, text in cells.items():
+        if not name.startswith(GROUP_FIELD) or not text:
+            continue
+        group = name.removeprefix(GROUP_FIELD)
+        answer = optional(name, vocabulary.parse_yes_no)
+        if answer is None:
+            continue
+        if listed is not None and answer != (group in row.groups_on):
+            label = PriorityGroup.label_of(group)
+            row.warn(
+                name, f"“{label}”一列与人员类别不一致，以该列为准（{'是' if answer else '否'}）。"
+            )
+        (row.groups_off if answer else row.groups_on).discard(group)
+        (row.groups_on if answer else row.groups_off).add(group)
+
+
+_BIRTH = re.compile(r"^(\d{4})\D{0,2}(\d{1,2})(?:\D{0,2}(\d{1,2}))?\D{0,2}$")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _same_birth(text: str, born: date) -> bool:
+    """1980-01-01, 1980/1/1, 1980年1月1日, 19800101, 1980.01 (a month), an Excel serial."""
+    compact = vocabulary.compact(text)
+    if compact.isdigit() and len(compact) == 8:
+        compact = f"{compact[:4]}-{compact[4:6]}-{compact[6:]}"
+    elif compact.isdigit() and 3 <= len(compact) <= 5:  # a date cell read as its serial
+        return EXCEL_EPOCH + timedelta(days=int(compact)) == born
+    match = _BIRTH.match(compact)
+    if not match:
+        return False
+    year, month, day = (int(part) if part else None for part in match.groups())
+    return (year, month) == (born.year, born.month) and day in (None, born.day)
 
 
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)

@@ -2,16 +2,18 @@
 
 from functools import partial
 
+from flask import jsonify, make_response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
-from jobmatch.residents import export, importer, roster_export, service
+from jobmatch.jobs.schemas import JobAccepted
+from jobmatch.residents import export, roster_export, roster_uploads, service
 from jobmatch.residents.export_schemas import PersonalDataExport
+from jobmatch.residents.import_schemas import ImportArgs, ImportResult
 from jobmatch.residents.schemas import (
-    ImportResult,
     ResidentCreate,
     ResidentFilter,
     ResidentOut,
@@ -35,8 +37,8 @@ ERRORS = {
     403: "This role, or this user, may not",
     404: "No such resident",
     409: "The ID number is already registered",
-    413: "File over 10 MB",
-    415: "Not a spreadsheet: send .xlsx, or .csv in UTF-8 or GBK/GB18030",
+    413: "File over 10 MB, over the row limit, or a workbook unpacking far beyond a roster",
+    415: "Not a spreadsheet: send .xlsx, .xls, .ods, or .csv in UTF-8, GBK/GB18030 or UTF-16",
     422: "Invalid input, with messages by field",
 }
 staff_only = partial(secured, blp, roles=STAFF_ROLES, descriptions=ERRORS)
@@ -96,18 +98,46 @@ class PersonalExport(MethodView):
 @blp.route("/import")
 class RosterImport(MethodView):
     @staff_only(413, 415, 422)
+    @blp.arguments(ImportArgs, location="query")
     @blp.arguments(RosterUpload, location="files")
     @blp.response(200, ImportResult)
-    def post(self, upload):
-        """Import a roster (.xlsx or .csv); valid rows are saved, bad rows reported by number.
+    @blp.alt_response(202, schema=JobAccepted, description="Above ROSTER_JOB_ROWS rows: queued")
+    def post(self, args, upload):
+        """Import a roster (.xlsx, .xls, .ods or .csv): every row stored, warned or rejected.
 
         Rows are matched to registered residents by ID number: importing a file again updates
-        them. 413: over 10 MB. 415: not a spreadsheet (.xls, corrupt .xlsx, binary, unknown
-        encoding). 422: no file, an empty file, only a header, or a required column missing
-        (姓名, 身份证号码, 联系电话).
+        them, and a blank cell or a missing column leaves the stored value alone. Only an
+        invalid ID number or name, an unknown community, a person under 16, a duplicate in
+        the file (or no valid phone for someone new) rejects a row; any other unreadable cell
+        is left empty with a warning. ``?dry_run=1`` answers the same and saves nothing.
+        A roster of more than ROSTER_JOB_ROWS rows (2,000 unless configured) answers 202 with
+        a job id; the job's result (GET /api/jobs/{id}) is this same answer, with the
+        ``upload_id`` of the kept file. 413: over 10 MB or over the row limit. 415: not a
+        spreadsheet. 422: no file, an empty file, only a header, or a required column missing
+        (姓名, 身份证号码).
         """
         file = upload["file"]
-        return importer.import_roster(require_user(), file.filename or "", file.read())
+        result, queued = roster_uploads.import_or_queue(
+            require_user(), file.filename or "", file.read(), dry_run=args["dry_run"]
+        )
+        if queued:  # a Response passes the 200 schema by; the 202 is documented above
+            return make_response(jsonify(result), 202)
+        return result
+
+
+@blp.route("/import/<string(length=32):upload_id>/rejected")
+class RejectedRows(MethodView):
+    @staff_only(404)
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type=XLSX_MIMETYPE,
+        description="The rejected rows in the uploaded file's own columns, plus 错误原因",
+    )
+    def get(self, upload_id):
+        """Download an import's rejected rows as .xlsx, to fix and upload again (staff)."""
+        content, filename = roster_uploads.rejected_workbook(require_user(), upload_id)
+        return xlsx_response(content, filename)
 
 
 @blp.route("/export")

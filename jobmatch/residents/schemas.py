@@ -230,16 +230,8 @@ class RosterUpload(InputSchema):
     file = Upload(
         required=True,
         error_messages={"required": "请上传名册文件（表单字段 file）。"},
-        metadata={"description": ".xlsx, or .csv in UTF-8 (with or without BOM) or GBK/GB18030"},
+        metadata={
+            "description": ".xlsx, .xls, .ods, or .csv in UTF-8 (with or without BOM), "
+            "GBK/GB18030 or UTF-16"
+        },
     )
-
-
-class RejectedRow(Schema):
-    row = fields.Integer(required=True, metadata={"description": "as the spreadsheet counts"})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
-
-
-class ImportResult(Schema):
-    created = fields.Integer(required=True)
-    updated = fields.Integer(required=True)
-    rejected = fields.List(fields.Nested(RejectedRow), required=True)

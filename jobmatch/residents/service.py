@@ -223,7 +223,9 @@ def filter_conditions(filters: dict[str, Any]) -> list:
     if "employment_status" in filters:
         conditions.append(Resident.employment_status == filters["employment_status"])
     if "q" in filters:
-        conditions.append(Resident.name.startswith(filters["q"].strip(), autoescape=True))
+        # Names are stored normalised (one middle dot, no stray spaces): so is what is sought.
+        query = normalise_name(filters["q"])
+        conditions.append(Resident.name.startswith(query, autoescape=True))
     if "group" in filters:
         members = select(ResidentGroup.resident_id).where(ResidentGroup.group == filters["group"])
         conditions.append(Resident.id.in_(members))

@@ -9,7 +9,7 @@ back unchanged.
 import re
 import unicodedata
 
-from jobmatch.residents.enums import EmploymentStatus, PriorityGroup, ShiftPreference
+from jobmatch.residents.enums import EmploymentStatus, PriorityGroup, ShiftPreference, YesNo
 from jobmatch.vocabulary import compact
 
 # Words a roster writes in the priority-group column for "none of them".
@@ -17,13 +17,30 @@ _NO_GROUP_WORDS = {"无", "否", "一般户", "普通户", "一般", "-", "/"}
 
 LIST_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
 
+_SPACES = re.compile(r"\s+")
 _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
+# The separator of minority names (阿依古丽·买买提) as keyboards and fonts spell it: bullets,
+# katakana and full-width dots, and a full stop between two Chinese characters.
+_MIDDLE_DOTS = re.compile(
+    r"\s*[\u2022\u2027\u2219\u22c5\u30fb\uff65\u0387\u16eb\u2e31\u00b7]\s*"
+    r"|(?<=[\u3400-\u9fff])\s*[.\uff0e\u3002]\s*(?=[\u3400-\u9fff])"
+)
+# A character a lossy encoding could not hold comes back as ? or U+FFFD.
+_DAMAGE = re.compile(r"[?\ufffd\uff1f]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def normalise_name(value: str) -> str:
-    """ "张 三" and "张三 " are 张三; "Ali  Hasan" keeps one space between its words."""
-    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(value))).strip()
+    """ "张 三" and "张三 " are 张三; "Ali  Hasan" keeps one space between its words; every
+    spelling of the middle dot of a minority name is ·."""
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip()
+    text = _MIDDLE_DOTS.sub("\u00b7", text)
     return _SPACE_BY_HAN.sub("", text)
+
+
+def damaged_name(name: str) -> bool:
+    """A Chinese name holding ? or U+FFFD: a character was lost on the way, not typed."""
+    return bool(_DAMAGE.search(name)) and bool(_HAN.search(name))
 
 
 def split_list(value: str) -> list[str]:
@@ -52,6 +69,28 @@ def parse_groups(value: str) -> list[str]:
             f"无法识别的人员类别：{'、'.join(unknown)}。可填写：{PriorityGroup.choices()}。"
         )
     return groups
+
+
+def group_of(word: str) -> str | None:
+    """The priority group a word names (脱贫户, 残疾, low_income), or None."""
+    group = PriorityGroup.lookup(word)
+    return group.value if group is not None else None
+
+
+def parse_yes_no(value: str) -> bool:
+    """是/否 as a roster writes it: 是, Y, √, 1 or 否, N, ×, 0 (a blank cell is not asked)."""
+    answer = YesNo.lookup(value)
+    if answer is None:
+        raise ValueError(f"无法识别“{value}”，请填写“是”或“否”。")
+    return answer is YesNo.YES
+
+
+_NONE_WORDS = {"无", "没有", "暂无", "-", "/", "—", "无技能", "none"}
+
+
+def means_none(value: str) -> bool:
+    """无, 暂无, - : the cell says there is nothing, which is not a name of anything."""
+    return compact(value) in _NONE_WORDS
 
 
 def parse_employment_status(value: str) -> str:

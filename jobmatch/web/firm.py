@@ -3,9 +3,10 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from jobmatch.accounts.enums import Role
+from jobmatch.applications import interviews
 from jobmatch.applications import service as applications
-from jobmatch.applications.enums import ApplicationStatus
-from jobmatch.applications.schemas import ApplicationMove
+from jobmatch.applications.enums import ApplicationStatus, InterviewOutcome
+from jobmatch.applications.schemas import ApplicationMove, InterviewOutcomeIn
 from jobmatch.applications.workflow import TRANSITIONS, role_may_move_to
 from jobmatch.education import Education
 from jobmatch.errors import DomainError, NotFound
@@ -188,9 +189,28 @@ def firm_application_move(user, application_id: int):
     return move_application_from_form(user, application_id, url_for("web.firm"))
 
 
+@blp.post("/firm/applications/<int:application_id>/outcome")
+@page_for("firm")
+def firm_application_outcome(user, application_id: int):
+    """Record that the resident attended the interview, or did not show."""
+    data, _ = load(InterviewOutcomeIn(), {"outcome": request.form.get("outcome", "")})
+    back = safe_next(request.form.get("next")) or url_for("web.firm")
+    if data is None:
+        flash("请选择面试结果。", "error")
+        return redirect(back)
+    try:
+        interviews.record_outcome(user, application_id, data["outcome"])
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"已记录：{InterviewOutcome(data['outcome']).label}。", "success")
+    return redirect(back)
+
+
 def move_application_from_form(user, application_id: int, fallback: str):
     """Shared by the firm's and the staff's pages: the form's move, through the service."""
-    values = {key: request.form[key] for key in ("status", "reason") if request.form.get(key)}
+    fields = ("status", "reason", "interview_at", "interview_place", "interview_contact")
+    values = {key: request.form[key] for key in fields if request.form.get(key, "").strip()}
     if request.form.get("note", "").strip():
         values["note"] = request.form["note"]
     data, errors = load(ApplicationMove(), values)

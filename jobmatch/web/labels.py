@@ -1,7 +1,7 @@
 """What pages call things: the labels of each code set, read from its enum, and form fields."""
 
 from jobmatch.accounts.enums import Role
-from jobmatch.applications.enums import ApplicationStatus, Reason
+from jobmatch.applications.enums import ApplicationStatus, InterviewOutcome, Reason
 from jobmatch.education import Education
 from jobmatch.orders.enums import Product
 from jobmatch.posts.enums import Category, PostStatus, Shift
@@ -17,6 +17,7 @@ CODE_SETS: dict[str, type[Vocabulary]] = {
     "post_status": PostStatus,
     "application_status": ApplicationStatus,
     "reason": Reason,
+    "interview_outcome": InterviewOutcome,
     "enrollment_status": EnrollmentStatus,
     "cohort_mode": CohortMode,
     "group": PriorityGroup,

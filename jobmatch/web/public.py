@@ -1,15 +1,21 @@
-"""The open posts, for anyone: filters by category, firm, skill, shift and wage."""
+"""The open posts, for anyone: filters by category, firm, skill, shift and wage; and one post's
+own page (for a signed-in resident, with the way from home and their application)."""
 
 from flask import render_template, request
 
+from jobmatch.accounts.enums import Role
+from jobmatch.applications import service as applications
 from jobmatch.catalogue import service as catalogue
 from jobmatch.errors import Invalid
 from jobmatch.firms import service as firms
 from jobmatch.posts import service as posts
+from jobmatch.posts.commute import commute_to
 from jobmatch.posts.models import SHIFTS
 from jobmatch.posts.schemas import PostFilters
+from jobmatch.residents import service as residents
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, load
+from jobmatch.web.session import web_user
 
 PAGE_SIZE = 20
 # Beyond any county's posts; keeps the offset far from what a database refuses.
@@ -73,3 +79,23 @@ def _page_filters(raw: dict, errors: dict) -> tuple[int | None, str | None]:
     if shift is not None and shift not in SHIFTS:
         errors["shift"] = ["请从列表中选择班次。"]
     return wage, shift
+
+
+@blp.get("/posts/<int:post_id>")
+def post_page(post_id: int):
+    """One post: duties, address, shift, wage, meals and housing, openings left; for a
+    resident, how far it is from home and which way, and their application to it."""
+    post = posts.get_post(post_id)
+    user = web_user()
+    commute, application = None, None
+    if user is not None and user.role == Role.RESIDENT:
+        commute = commute_to(residents.load_resident(user.resident_id), post.firm)
+        mine, _ = applications.list_applications(user, {"post_id": post.id}, page=1, page_size=1)
+        application = mine[0] if mine else None
+    return render_template(
+        "post.html",
+        post=post,
+        commute=commute,
+        application=application,
+        applied_now=request.args.get("applied") == "1",
+    )

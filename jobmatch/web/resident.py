@@ -39,6 +39,7 @@ def me(user):
         unread=unread,
         next_moves=next_moves,
         skill_names=people.skill_names(),
+        applied_now=request.args.get("applied", type=int),
     )
 
 
@@ -61,12 +62,14 @@ def me_apply(user):
         flash("请从列表中选择岗位再报名。", "error")
         return redirect(url_for("web.me"))
     try:
-        application = applications.create_application(user, data["resident_id"], data["post_id"])
+        applications.create_application(user, data["resident_id"], data["post_id"])
     except DomainError as error:
         flash(error.message, "error")
-    else:
-        flash(f"已报名“{application.post.title}”，企业会尽快联系您。", "success")
-    return redirect(url_for("web.me") + "#applications")
+        return redirect(url_for("web.me") + f"#match-{data['post_id']}")
+    # The confirmation is shown where the resident pressed the button, not at the page's top.
+    if request.form.get("from") == "post":
+        return redirect(url_for("web.post_page", post_id=data["post_id"], applied=1) + "#apply")
+    return redirect(url_for("web.me", applied=data["post_id"]) + f"#match-{data['post_id']}")
 
 
 @blp.post("/me/applications/<int:application_id>/move")

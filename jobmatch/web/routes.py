@@ -1,6 +1,7 @@
 """The pages' blueprint, with every page module's views added to it."""
 
 from jobmatch.web import (  # noqa: F401
+    accounts,
     auth_views,
     firm,
     public,
@@ -9,6 +10,7 @@ from jobmatch.web import (  # noqa: F401
     staff,
     staff_desk,
     staff_follow_ups,
+    staff_import,
 )
 from jobmatch.web.blueprint import blp
 

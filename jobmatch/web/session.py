@@ -1,8 +1,9 @@
 """Who is signed in to the pages: the user id in Flask's signed session cookie.
 
-The cookie also holds a fingerprint of the password hash (a digest, so the cookie reveals
-nothing of the hash) and the time of sign-in: a changed password or a deactivated account ends
-every open session, and a session lasts as long as an API token.
+The cookie also holds the key of a session kept on the server (jobmatch.accounts.sessions), a
+fingerprint of the password hash (a digest, so the cookie reveals nothing of the hash) and the
+time of sign-in: signing out, a reset, a disable or a changed password ends the session on the
+server, so a copied cookie stops working at once; a session lasts as long as an API token.
 """
 
 import time
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
+from jobmatch.accounts import sessions
 from jobmatch.accounts.auth import password_fingerprint
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
@@ -30,6 +32,7 @@ HOME_BY_ROLE = {
 def sign_in(user: User) -> None:
     # A new session on every sign-in, so that a cookie planted before it is worth nothing.
     _forget_session()
+    session["sid"] = sessions.open_session(user)
     session["uid"] = user.id
     session["fp"] = password_fingerprint(user)
     session["at"] = int(time.time())
@@ -38,6 +41,8 @@ def sign_in(user: User) -> None:
 
 
 def sign_out() -> None:
+    if session.get("sid"):
+        sessions.end_session(session["sid"])
     _forget_session()
     request.environ[_CACHE_KEY] = None
 
@@ -65,7 +70,12 @@ def _user_from_session() -> User | None:
         session.clear()
         return None
     user = db.session.get(User, uid)
-    if user is None or not user.is_active or session.get("fp") != password_fingerprint(user):
+    if (
+        user is None
+        or not user.is_active
+        or session.get("fp") != password_fingerprint(user)
+        or not sessions.session_is_open(session.get("sid") or "", user.id)
+    ):
         session.clear()
         return None
     return user

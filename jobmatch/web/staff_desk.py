@@ -1,18 +1,20 @@
-"""The bureau's desk: register a resident, import a roster, refer, run a batch allocation."""
+"""The bureau's desk: register a resident, refer, run a batch allocation."""
 
 from flask import flash, redirect, render_template, request, url_for
 
+from jobmatch.accounts import management
 from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.applications import service as applications
 from jobmatch.applications.schemas import ApplicationCreate
 from jobmatch.communities import service as communities
 from jobmatch.education import Education
 from jobmatch.errors import DomainError
+from jobmatch.firms import service as firms
 from jobmatch.matching import allocate as allocation
+from jobmatch.matching import plans
 from jobmatch.matching.schemas import AllocateIn
 from jobmatch.posts import service as posts
 from jobmatch.posts.enums import PostStatus
-from jobmatch.residents import importer
 from jobmatch.residents import service as residents
 from jobmatch.residents.enums import PriorityGroup, ShiftPreference
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
@@ -57,24 +59,6 @@ def staff_resident_new(user):
     )
 
 
-@blp.route("/staff/import", methods=["GET", "POST"])
-@page_for(*STAFF_ROLES)
-def staff_import(user):
-    """Upload a roster (.xlsx or .csv); see what was saved and every rejected row's reasons."""
-    result, errors, upload = None, {}, None
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            errors = {"file": ["请选择要上传的名册文件（.xlsx 或 .csv）。"]}
-        else:
-            try:
-                result = importer.import_roster(user, upload.filename, upload.read())
-            except DomainError as error:
-                errors = domain_errors(error)
-    filename = upload.filename if upload else None
-    return render_template("staff_import.html", result=result, errors=errors, filename=filename)
-
-
 @blp.get("/staff/refer")
 @page_for(*STAFF_ROLES)
 def staff_refer(user):
@@ -102,6 +86,7 @@ def staff_refer(user):
         matches=matches,
         open_posts=[p for p in open_posts if p.openings > p.filled],
         errors=errors,
+        account=management.resident_account(chosen["id"]) if chosen else None,
     )
 
 
@@ -123,50 +108,35 @@ def staff_refer_post(user):
         flash(error.message, "error")
     else:
         flash(f"已推荐到“{application.post.title}”，企业会在其页面看到。", "success")
-    back = request.form.get("back")
-    if back == "allocate":
-        return redirect(url_for("web.staff_allocate"))
     return redirect(url_for("web.staff_refer", resident_id=data["resident_id"]))
-
-
-@blp.post("/staff/refer/batch")
-@page_for(*STAFF_ROLES)
-def staff_refer_batch(user):
-    """Refer each resident an allocation proposed for a post; each referral stands alone."""
-    post_id = request.form.get("post_id", "")
-    resident_ids = [int(v) for v in request.form.getlist("resident_id") if v.isdigit()]
-    if not post_id.isdigit() or not resident_ids:
-        flash("请先运行分配，再推荐列出的居民。", "error")
-        return redirect(url_for("web.staff_allocate"))
-    referred, refused = 0, []
-    for resident_id in resident_ids:
-        try:
-            applications.create_application(user, resident_id, int(post_id))
-        except DomainError as error:
-            refused.append(error.message)
-        else:
-            referred += 1
-    flash(f"已推荐 {referred} 人。", "success")
-    if refused:
-        reasons = "；".join(sorted(set(refused)))
-        flash(f"{len(refused)} 人未推荐：{reasons}", "error")
-    return redirect(url_for("web.staff_allocate"))
 
 
 @blp.route("/staff/allocate", methods=["GET", "POST"])
 @page_for(*STAFF_ROLES)
 def staff_allocate(user):
-    """Run a batch allocation: who to refer where, so that more openings get a candidate."""
-    plan, errors = None, {}
+    """Run a batch allocation: who to refer where, so that more openings get a candidate.
+
+    The plan is kept: the page shows it (at ?plan=N) until it is run again, whatever is
+    referred from it meanwhile."""
+    errors = {}
     if request.method == "POST":
         values = {"include_employed": "include_employed" in request.form}
         if request.form.get("multiple", "").strip():
             raw = request.form["multiple"].strip()
             values["multiple"] = int(raw) if raw.isdigit() else raw
-        data, errors = load(AllocateIn(), values)
+        firm_id = request.form.get("firm_id", "")
+        if firm_id.isdigit():
+            # Only this firm's open posts (a firm asking the bureau for candidates).
+            found, _ = posts.list_posts(
+                {"firm_id": int(firm_id), "status": PostStatus.OPEN}, 1, ALL_OPEN
+            )
+            values["post_ids"] = [post.id for post in found if post.openings_left > 0]
+            if not values["post_ids"]:
+                errors = {"firm_id": ["这家企业没有还缺人的岗位。"]}
+        data, errors = load(AllocateIn(), values) if not errors else (None, errors)
         if data is not None:
             try:
-                plan = allocation.allocate(
+                proposed = allocation.allocate(
                     user,
                     data["post_ids"],
                     data["multiple"],
@@ -175,11 +145,50 @@ def staff_allocate(user):
                 )
             except DomainError as error:
                 errors = domain_errors(error)
+            else:
+                kept = plans.save_plan(user, proposed)
+                return redirect(url_for("web.staff_allocate", plan=kept.id))
+    plan, done = None, set()
+    plan_id = request.args.get("plan", "")
+    if plan_id.isdigit():
+        try:
+            kept = plans.get_plan(user, int(plan_id))
+        except DomainError as error:
+            errors = domain_errors(error)
+        else:
+            plan, done = {**kept.body, "id": kept.id}, plans.referred(kept)
     titles, names = {}, {}
     if plan:
-        titles = {p.id: p for p in posts.list_posts({"status": PostStatus.OPEN}, 1, ALL_OPEN)[0]}
-        ids = {rid for item in plan["posts"] for rid in item["resident_ids"]}
-        names = people.cards(ids)
+        ids = {item["post_id"] for item in plan["posts"]}
+        titles = {p.id: p for p in posts.list_posts({}, 1, ALL_OPEN)[0] if p.id in ids}
+        names = people.cards({rid for item in plan["posts"] for rid in item["resident_ids"]})
     return render_template(
-        "staff_allocate.html", plan=plan, errors=errors, posts=titles, people=names
+        "staff_allocate.html",
+        plan=plan,
+        done=done,
+        errors=errors,
+        posts=titles,
+        people=names,
+        firm_options=[(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]],
     )
+
+
+@blp.post("/staff/allocate/<int:plan_id>/refer")
+@page_for(*STAFF_ROLES)
+def staff_allocate_refer(user, plan_id: int):
+    """Refer one post's proposed residents, or (no post named) the whole plan at once."""
+    post_id = request.form.get("post_id", "")
+    one_post = int(post_id) if post_id.isdigit() else None
+    try:
+        referred, refused = plans.refer(user, plan_id, one_post)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("web.staff_allocate"))
+    flash(f"已推荐 {referred} 人。", "success")
+    if refused:
+        flash(f"{len(refused)} 人未推荐：{'；'.join(sorted(set(refused)))}", "error")
+    if one_post is None:
+        return redirect(url_for("web.staff_allocate", plan=plan_id) + "#plan")
+    # Back to the same post, its panel open: the rest of the plan stays where it was.
+    back = url_for("web.staff_allocate", plan=plan_id, open=one_post)
+    return redirect(f"{back}#post-{one_post}")

@@ -71,6 +71,10 @@ def test_a_resident_applies_and_the_firm_moves_it_to_interview(tab, second_tab, 
     card = firm_tab.page.locator(f"article.application[data-resident-id='{people.resident_id}']")
     assert "李秀英" in card.inner_text() and "已报名" in card.inner_text()
     look(firm_tab, "06-firm")
+    card.locator("details[data-invite] summary").click()
+    card.locator("input[name=interview_at]").fill("2026-12-02T14:00")
+    card.locator("input[name=interview_place]").fill("巧手箱包厂门卫室")
+    card.locator("input[name=interview_contact]").fill("刘主管 13900002222")
     with firm_tab.page.expect_navigation():
         card.locator("button[data-move='interview']").click()
     assert "已改为“待面试”" in firm_tab.page.inner_text("main")
@@ -117,7 +121,12 @@ def test_staff_upload_a_roster_with_bad_rows_and_see_them_listed(tab, live_app):
         {"name": "名册.csv", "mimeType": "text/csv", "buffer": BAD_ROSTER.encode()},
     )
     with tab.page.expect_navigation():
-        tab.page.click("button:has-text('上传并导入')")
+        tab.page.click("button:has-text('上传并预览')")
+    assert tab.page.locator("#import-result").get_attribute("data-state") == "preview"
+    assert tab.page.locator("tr[data-outcome=rejected]").count() == 2
+    look(tab, "12-staff-import-preview")
+    with tab.page.expect_navigation():
+        tab.page.click("button:has-text('确认导入')")
     rows = tab.page.locator("article.rejected-row")
     assert rows.evaluate_all("cards => cards.map(card => card.dataset.row)") == ["3", "4"]
     assert "校验位" in rows.nth(0).inner_text()

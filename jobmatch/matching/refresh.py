@@ -1,0 +1,256 @@
+"""Keeping a process's snapshot fresh, off the request path.
+
+Every commit that touches cached data writes rows to matching_changes (tracking.py). A
+background thread per process reads the rows past the last id it saw (an index range scan that
+is nearly always empty, on a connection of its own), applies them and swaps the snapshot in:
+named residents are reloaded and written into their rows, a post change replaces the post
+table, a catalogue change (or a snapshot older than MATCHING_SNAPSHOT_MAX_AGE, or of another
+day) builds a new snapshot beside the old one. Requests read ``cache.snapshot`` and never wait
+for any of it, nor hold a connection meanwhile; only the first build of a process blocks.
+Ids from a PostgreSQL sequence can commit out of order, so ids skipped over are remembered for a
+while and asked for again. A commit in this process wakes the thread at once (tracking.py);
+other processes' commits are seen within MATCHING_REFRESH_SECONDS. ``refresh_now()`` applies
+whatever is pending in the caller's thread: tests call it instead of sleeping, and with
+MATCHING_REFRESH = "inline" every ``current()`` calls it (the old, blocking behaviour).
+"""
+
+import gc
+import os
+import threading
+import time
+import weakref
+from dataclasses import replace
+
+from flask import current_app
+from sqlalchemy import Connection, bindparam, or_, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from jobmatch import clock
+from jobmatch.extensions import db
+from jobmatch.matching import tracking
+from jobmatch.matching.models import MatchingChange
+from jobmatch.matching.snapshot import Snapshot, build_snapshot, load_residents, reload_posts
+from jobmatch.matching.tables import next_serial
+
+GAP_SECONDS = 300
+# Built once: composing the statement on every poll cost more than running it.
+POLL = (
+    select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
+    .where(MatchingChange.id > bindparam("last"))
+    .order_by(MatchingChange.id)
+)
+
+
+def _shared_connection() -> bool:
+    return isinstance(db.engine, Connection)
+
+
+def _close_connection(holder: list) -> None:
+    connection, holder[0] = holder[0], None
+    if connection is not None:
+        connection.invalidate()  # closes the driver's connection, not just a pool checkin
+        connection.close()
+
+
+class SnapshotCache:
+    """One per app and process; ``current()`` answers the newest snapshot swapped in."""
+
+    def __init__(self, max_age_seconds: float, background: bool = True, interval: float = 0.1):
+        self.max_age = max_age_seconds
+        self.background = background
+        self.interval = interval
+        self.snapshot: Snapshot | None = None
+        self.last_id = 0
+        self.gaps: dict[int, float] = {}
+        self.lock = threading.Lock()  # one refresher at a time: the thread or refresh_now()
+        self.full_loads = 0
+        self.residents_reloaded = 0  # resident rows read back from the database (tests count)
+        self.post_reloads = 0
+        self.swaps = 0  # snapshots swapped in; ``wait_for_swap`` waits for the next one
+        self._swapped = threading.Condition()
+        self._app = None
+        self._thread: threading.Thread | None = None
+        self._thread_pid = 0
+        self._thread_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        # The polling connection lives in a holder a finalizer can reach: it is closed when
+        # the cache goes away (or at exit), never left to the garbage collector.
+        self._holder: list = [None]
+        weakref.finalize(self, _close_connection, self._holder)
+        weakref.finalize(self, self._stop.set)
+        tracking.on_commit(self._wake)
+
+    def current(self) -> Snapshot:
+        """The newest snapshot; builds the first one (once, blocking) and starts the thread."""
+        # On one shared connection (the test suite's outer transaction) no thread may read
+        # beside the request: changes are applied inline then.
+        inline = not self.background or _shared_connection()
+        if self.snapshot is None or inline:
+            self.refresh_now()
+        if not inline:
+            self._ensure_thread()
+        return self.snapshot
+
+    def refresh_now(self) -> None:
+        """Apply every committed change now, in the calling thread (needs an app context)."""
+        with self.lock:
+            now = time.monotonic()
+            snapshot = self.snapshot
+            if (
+                snapshot is None
+                or now - snapshot.loaded_at > self.max_age
+                or snapshot.day != clock.today()
+            ):
+                self._full_load(now)
+                return
+            rows = self._poll(now)
+            if rows:
+                self._apply_changes(rows, now)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5)
+        _close_connection(self._holder)
+
+    def _ensure_thread(self) -> None:
+        """One thread per process: after a fork (gunicorn workers) the child starts its own."""
+        thread = self._thread
+        if thread is not None and thread.is_alive() and self._thread_pid == os.getpid():
+            return
+        with self._thread_lock:
+            if self._thread is thread and not self._stop.is_set():
+                self._app = current_app._get_current_object()
+                self._holder[0] = None  # a parent's connection is never used in a child
+                self._thread_pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=_run,
+                    args=(weakref.ref(self), self._app, self._stop, self._wake, self.interval),
+                    name="matching-refresh",
+                    daemon=True,
+                )
+                self._thread.start()
+
+    def _poll(self, now: float) -> list:
+        """Change rows past the last seen, on a connection kept open."""
+        self.gaps = {i: t for i, t in self.gaps.items() if now - t < GAP_SECONDS}
+        statement = POLL
+        if self.gaps:
+            statement = (
+                select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
+                .where(
+                    or_(
+                        MatchingChange.id > bindparam("last"),
+                        MatchingChange.id.in_(list(self.gaps)),
+                    )
+                )
+                .order_by(MatchingChange.id)
+            )
+        if _shared_connection():
+            # The app runs on one connection inside an outer transaction (the test suite does,
+            # see docs/architecture.md): read on it, and leave its transaction alone.
+            return db.engine.execute(statement, {"last": self.last_id}).all()
+        for attempt in (1, 2):
+            try:
+                if self._holder[0] is None:
+                    self._holder[0] = db.engine.connect()
+                rows = self._holder[0].execute(statement, {"last": self.last_id}).all()
+                self._holder[0].commit()
+                return rows
+            except DBAPIError:
+                _close_connection(self._holder)
+                if attempt == 2:
+                    raise
+        return []
+
+    def _full_load(self, now: float) -> None:
+        with Session(db.engine) as session:
+            last = session.scalar(select(db.func.max(MatchingChange.id))) or 0
+            snapshot = build_snapshot(session, now)
+        self.last_id, self.gaps = last, {}
+        # Millions of long-lived objects (records' sets, names, the id index): left to the
+        # cyclic collector, each full collection walked them all, a pause of seconds at 100,000
+        # residents in whichever request or refresh set it off. They hold no cycles, and
+        # reference counting still frees them when a later build replaces them. Not inline
+        # (tests): there, frozen cyclic garbage of one test's app would outlive it.
+        if self.background:
+            gc.freeze()
+        self._swap(snapshot)
+        self.full_loads += 1
+        current_app.logger.info(
+            "matching snapshot loaded: %d residents, %d posts",
+            len(snapshot.residents),
+            len(snapshot.posts),
+        )
+
+    def _apply_changes(self, rows: list, now: float) -> None:
+        for row in rows:
+            self.gaps.pop(row.id, None)
+        seen = {row.id for row in rows}
+        newest = max(seen)
+        for missing in range(self.last_id + 1, newest):
+            if missing not in seen:
+                self.gaps[missing] = now
+        self.last_id = max(self.last_id, newest)
+        scopes = {row.scope for row in rows}
+        if "all" in scopes or any(r.scope == "resident" and r.entity_id is None for r in rows):
+            self._full_load(now)
+            return
+        snapshot = self.snapshot
+        posts = snapshot.posts
+        with Session(db.engine) as session:
+            if "post" in scopes:
+                posts = reload_posts(session, snapshot)
+                posts.version = next_serial()
+                self.post_reloads += 1
+            ids = sorted({row.entity_id for row in rows if row.scope == "resident"})
+            records = load_residents(session, ids, snapshot.places) if ids else []
+        self.residents_reloaded += len(records)
+        residents, demand = snapshot.residents, snapshot.demand
+        for record in records:
+            row = residents.index.get(record.id)
+            if row is not None:
+                demand.add(residents.outcomes[row], sign=-1)
+            demand.add(record.outcomes)
+        gone = [rid for rid in set(ids) - {r.id for r in records} if rid in residents.index]
+        for rid in gone:
+            demand.add(residents.outcomes[residents.index[rid]], sign=-1)
+            residents.outcomes[residents.index[rid]] = ()
+        residents.upsert(records)
+        residents.remove(gone)
+        if demand.apply_to(posts) and posts is snapshot.posts:
+            posts.version = next_serial()
+        # The swap: a request holds either the old snapshot or this one, never a mixture of
+        # two post tables (resident rows are edited in place, under residents.version).
+        self._swap(replace(snapshot, posts=posts))
+
+    def _swap(self, snapshot: Snapshot) -> None:
+        with self._swapped:
+            self.snapshot = snapshot
+            self.swaps += 1
+            self._swapped.notify_all()
+
+    def wait_for_swap(self, swaps_seen: int, timeout: float = 10.0) -> bool:
+        """Wait until more than ``swaps_seen`` snapshots were swapped in (tests of the thread)."""
+        with self._swapped:
+            return self._swapped.wait_for(lambda: self.swaps > swaps_seen, timeout)
+
+
+def _run(cache_ref, app, stop: threading.Event, wake: threading.Event, interval: float) -> None:
+    while not stop.is_set():
+        wake.wait(interval)
+        wake.clear()
+        cache = cache_ref()
+        if cache is None or stop.is_set():
+            return
+        try:
+            with app.app_context():
+                cache.refresh_now()
+        except Exception:  # a database hiccup: keep serving the snapshot held, try again
+            app.logger.exception("matching snapshot refresh failed")
+            stop.wait(min(5.0, 10 * interval))
+        del cache
