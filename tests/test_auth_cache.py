@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from jobmatch.accounts.models import User
+from jobmatch.accounts.sessions import end_every_session
 from jobmatch.extensions import db
 from tests.conftest import make_test_app
 from tests.factories import auth_headers, make_quick_user
@@ -83,8 +84,9 @@ def test_a_remembered_user_costs_no_user_read(other_worker, version_store):
         lambda user: user.set_password("a brand new password"),
         lambda user: setattr(user, "is_active", False),
         lambda user: setattr(user, "role", "admin"),
+        end_every_session,
     ],
-    ids=["password changed", "disabled", "role changed"],
+    ids=["password changed", "disabled", "role changed", "every session ended (a reset)"],
 )
 def test_a_credential_change_elsewhere_refuses_the_old_token_at_once(other_worker, change):
     user = make_quick_user("staff")
