@@ -84,7 +84,7 @@ class Mixed(Reader):
     @task(5)
     def move(self):
         aid = _take("movable")
-        body = {"status": "interview"}
+        body = _interview()
         self._send("PATCH", f"/api/applications/{aid}", body, WORK["staff"], "move", 200)
 
     @task(5)
@@ -93,6 +93,17 @@ class Mixed(Reader):
         body = {"name": "压测居民", "id_number": number, "phone": phone}
         body["education"] = "junior_high"
         self._send("POST", "/api/residents", body, WORK["staff"], "register resident", 201)
+
+
+def _interview() -> dict:
+    """A move to interview, with the when, where and whom that move needs."""
+    when = time.strftime("%Y-%m-%dT10:00:00+08:00", time.gmtime(time.time() + 3 * 86400))
+    return {
+        "status": "interview",
+        "interview_at": when,
+        "interview_place": "园区综合楼一层",
+        "interview_contact": "人事 王老师 13800000000",
+    }
 
 
 def free_port() -> int:
@@ -141,7 +152,7 @@ def alone(port: int, rounds: int = 60) -> None:
             ),
             "move": lambda: timed(
                 port, "PATCH", f"/api/applications/{_take('movable')}", WORK["staff"],
-                {"status": "interview"},
+                _interview(),
             ),
         },
     }  # fmt: skip
