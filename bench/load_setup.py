@@ -140,9 +140,12 @@ def _users_and_work(db) -> dict:
     ]
     db.session.add_all(applications)
     db.session.commit()
-    # Self-applications need a resident with a user; referrals may name anyone.
+    # Self-applications need a resident with a user (pairs of their own, enough for 64 users
+    # at full speed); referrals name anyone else.
     with_user = {user.resident_id: user for user in people}
-    own = [(rid, pid) for rid, pid in spare if rid in with_user]
+    used = taken | set(movable)
+    own = sorted({(rid, rng.choice(posts)[0]) for rid in with_user for _ in range(12)} - used)
+    rng.shuffle(own)
     referrals = [(rid, pid) for rid, pid in spare if rid not in with_user]
     numbers = []
     for n in range(REGISTRATIONS):
