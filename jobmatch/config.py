@@ -88,6 +88,8 @@ class Defaults:
     # both assessment scores at or above the pass mark.
     TRAINING_MIN_ATTENDANCE = 0.8
     TRAINING_PASS_MARK = 60
+    # The body named on a printed training certificate.
+    CERTIFICATE_ISSUER = "天镇县人力资源和社会保障局"
 
     # 防返贫监测: a household is flagged when its work income in a month, per member, falls
     # below this line (yuan a month; 608 is a yearly line of 7,300 spread over twelve months).

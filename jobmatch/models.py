@@ -10,13 +10,14 @@ from jobmatch.firms.models import Firm
 from jobmatch.jobs.models import BackgroundJob
 from jobmatch.matching.models import AllocationPlan, MatchingChange
 from jobmatch.notifications.models import Notification
-from jobmatch.orders.models import Delivery, MaterialIssue, Order
+from jobmatch.orders.models import Delivery, DeliveryReview, MaterialIssue, Order
 from jobmatch.posts.models import Post, post_certificates, post_skills
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.residents.upload_models import RosterUpload
 from jobmatch.training.models import (
     Assessment,
     Attendance,
+    AttendanceChange,
     Cohort,
     Enrollment,
     Program,
@@ -32,11 +33,13 @@ __all__ = [
     "ApplicationEvent",
     "Assessment",
     "Attendance",
+    "AttendanceChange",
     "AuditEntry",
     "BackgroundJob",
     "Cohort",
     "Community",
     "Delivery",
+    "DeliveryReview",
     "EmploymentSpell",
     "Enrollment",
     "Firm",

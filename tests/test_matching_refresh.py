@@ -171,7 +171,36 @@ def test_cached_lists_are_kept_per_version_of_what_they_read(town):
     assert len(set(engine.results) - kept) == 2
 
 
-def test_the_thread_applies_a_commit_and_requests_never_touch_the_database(town):
+def test_a_request_reads_its_own_write_even_before_the_thread_applies_it(town):
+    resident, (sewer, _) = town["residents"][0], town["posts"]
+    resident_id, sewer_id = resident.id, sewer.id
+    cache = service.engine().cache
+    rank_posts_for_resident(resident_id)  # the first build, once
+    cache.stop()  # no thread from here on: only the request can apply what follows
+    reloaded = cache.residents_reloaded
+    sewer.status = "closed"
+    db.session.commit()
+    assert sewer_id not in {m.post_id for m in rank_posts_for_resident(resident_id)}
+    assert rank_residents_for_post(sewer_id) == []
+    db.session.execute(update(Resident).where(Resident.id == resident_id).values(desired_wage=4321))
+    db.session.commit()
+    rank_posts_for_resident(resident_id)
+    assert cache.residents_reloaded == reloaded + 1  # its own row, not the table
+
+
+def test_a_big_change_is_left_to_the_thread_and_requests_do_not_wait_for_it(town):
+    resident_id = town["residents"][0].id
+    cache = service.engine().cache
+    rank_posts_for_resident(resident_id)
+    cache.stop()
+    full_loads = cache.full_loads
+    db.session.add(MatchingChange(scope="all", entity_id=None))
+    db.session.commit()
+    rank_posts_for_resident(resident_id)
+    assert cache.full_loads == full_loads  # the request served the snapshot it had
+
+
+def test_the_thread_applies_a_commit_and_requests_only_look_for_changes(town):
     resident, (sewer, _) = town["residents"][0], town["posts"]
     resident_id, sewer_id = resident.id, sewer.id  # read now: a commit expires the objects
     cache = service.engine().cache
@@ -193,5 +222,7 @@ def test_the_thread_applies_a_commit_and_requests_never_touch_the_database(town)
         assert rank_residents_for_post(sewer_id) == []
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert statements == []
+    # Each request only looked for changes (one index scan each), and found none to apply.
+    assert len(statements) == 2
+    assert all("matching_changes" in statement for statement in statements)
     assert cache._thread is not None and cache._thread.is_alive()

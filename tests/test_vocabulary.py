@@ -10,7 +10,7 @@ from jobmatch.accounts.enums import Role
 from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.education import EDUCATION_CODES, Education, parse_education
 from jobmatch.extensions import db
-from jobmatch.orders.enums import Product
+from jobmatch.orders.enums import Product, ReviewVerdict
 from jobmatch.posts.enums import Category, PostStatus, Shift
 from jobmatch.reports import xlsx
 from jobmatch.residents import vocabulary as roster_words
@@ -21,7 +21,12 @@ from jobmatch.residents.enums import (
     ShiftPreference,
     YesNo,
 )
-from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
+from jobmatch.training.enums import (
+    AttendanceMark,
+    CertificateType,
+    CohortMode,
+    EnrollmentStatus,
+)
 from jobmatch.vocabulary import Vocabulary, compact
 from jobmatch.web.labels import CODE_SETS
 from tests.factories import auth_headers, make_quick_user, make_resident
@@ -53,6 +58,8 @@ STORED_IN = {
     CohortMode: ("cohorts", "mode"),
     EnrollmentStatus: ("enrollments", "status"),
     CertificateType: ("programs", "certificate_type"),
+    AttendanceMark: ("attendance_changes", "was"),
+    ReviewVerdict: ("delivery_reviews", "verdict"),
 }
 
 
@@ -64,9 +71,9 @@ def _full_width(text: str) -> str:
 def test_every_code_set_is_found_and_known_to_the_pages():
     assert len(CODE_SET_LIST) >= 14
     assert Education in CODE_SET_LIST and PriorityGroup in CODE_SET_LIST
-    # Certificate types and genders are not shown on any page yet, and a roster's yes/no cells
-    # are only read; every other set is.
-    assert set(CODE_SET_LIST) - set(CODE_SETS.values()) == {CertificateType, Gender, YesNo}
+    # Genders are not shown on any page yet, and a roster's yes/no cells are only read;
+    # every other set is.
+    assert set(CODE_SET_LIST) - set(CODE_SETS.values()) == {Gender, YesNo}
 
 
 @pytest.mark.parametrize("code_set", CODE_SET_LIST, ids=lambda c: c.__name__)

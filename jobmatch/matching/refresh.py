@@ -6,7 +6,9 @@ is nearly always empty, on a connection of its own), applies them and swaps the 
 named residents are reloaded and written into their rows, a post change replaces the post
 table, a catalogue change (or a snapshot older than MATCHING_SNAPSHOT_MAX_AGE, or of another
 day) builds a new snapshot beside the old one. Requests read ``cache.snapshot`` and never wait
-for any of it, nor hold a connection meanwhile; only the first build of a process blocks.
+for a reload; only the first build of a process blocks. So that every answer still follows
+every write (in this worker or another), a request first looks for committed changes itself
+and applies a handful (a one-resident reload, the post table after a hire): see ``_catch_up``.
 Ids from a PostgreSQL sequence can commit out of order, so ids skipped over are remembered for a
 while and asked for again. A commit in this process wakes the thread at once (tracking.py);
 other processes' commits are seen within MATCHING_REFRESH_SECONDS. ``refresh_now()`` applies
@@ -34,6 +36,11 @@ from jobmatch.matching.snapshot import Snapshot, build_snapshot, load_residents,
 from jobmatch.matching.tables import next_serial
 
 GAP_SECONDS = 300
+# A request applies at most this many pending resident or post changes itself (read your
+# writes); more, or a catalogue or full change, are the thread's. It waits this long for a busy
+# thread.
+CATCH_UP_ROWS = 20
+CATCH_UP_WAIT_SECONDS = 0.2
 # Built once: composing the statement on every poll cost more than running it.
 POLL = (
     select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
@@ -89,9 +96,39 @@ class SnapshotCache:
         inline = not self.background or _shared_connection()
         if self.snapshot is None or inline:
             self.refresh_now()
+        else:
+            self._catch_up()
         if not inline:
             self._ensure_thread()
         return self.snapshot
+
+    def _catch_up(self) -> None:
+        """Read your writes, in any worker: a request looks for committed changes (an index
+        scan that is nearly always empty) and applies a few itself: a one-resident reload of a
+        millisecond or so, or the post table after a hire. Anything bigger (an import, a full
+        rebuild) is left to the thread, and the request answers from the snapshot it has."""
+        if not self.lock.acquire(timeout=CATCH_UP_WAIT_SECONDS):
+            return  # the thread is busy applying: what it applies is swapped in soon
+        try:
+            now = time.monotonic()
+            snapshot = self.snapshot
+            if now - snapshot.loaded_at > self.max_age or snapshot.day != clock.today():
+                self._wake.set()
+                return
+            with db.engine.connect() as connection:
+                rows = connection.execute(self._statement(now), {"last": self.last_id}).all()
+            if not rows:
+                return
+            small = len(rows) <= CATCH_UP_ROWS and all(
+                row.scope == "post" or (row.scope == "resident" and row.entity_id is not None)
+                for row in rows
+            )
+            if small:
+                self._apply_changes(rows, now)
+            else:
+                self._wake.set()
+        finally:
+            self.lock.release()
 
     def refresh_now(self) -> None:
         """Apply every committed change now, in the calling thread (needs an app context)."""
@@ -135,21 +172,24 @@ class SnapshotCache:
                 )
                 self._thread.start()
 
+    def _statement(self, now: float):
+        self.gaps = {i: t for i, t in self.gaps.items() if now - t < GAP_SECONDS}
+        if not self.gaps:
+            return POLL
+        return (
+            select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
+            .where(
+                or_(
+                    MatchingChange.id > bindparam("last"),
+                    MatchingChange.id.in_(list(self.gaps)),
+                )
+            )
+            .order_by(MatchingChange.id)
+        )
+
     def _poll(self, now: float) -> list:
         """Change rows past the last seen, on a connection kept open."""
-        self.gaps = {i: t for i, t in self.gaps.items() if now - t < GAP_SECONDS}
-        statement = POLL
-        if self.gaps:
-            statement = (
-                select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
-                .where(
-                    or_(
-                        MatchingChange.id > bindparam("last"),
-                        MatchingChange.id.in_(list(self.gaps)),
-                    )
-                )
-                .order_by(MatchingChange.id)
-            )
+        statement = self._statement(now)
         if _shared_connection():
             # The app runs on one connection inside an outer transaction (the test suite does,
             # see docs/architecture.md): read on it, and leave its transaction alone.

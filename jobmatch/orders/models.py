@@ -5,9 +5,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jobmatch import clock
-from jobmatch.database import Timestamps
+from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.orders.enums import ReviewVerdict
 
 # Money is kept in yuan with two places (分), as the Numeric columns below store it.
 CENT = Decimal("0.01")
@@ -104,6 +105,34 @@ class Delivery(Timestamps, db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
 
     order: Mapped[Order] = relationship()
+
+
+REVIEW_VERDICTS = ReviewVerdict.values()
+
+
+class DeliveryReview(Timestamps, db.Model):
+    """The firm's word on one hand-in: confirmed as recorded, or disputed with its own count.
+
+    A dispute changes nothing in the ledger: the bureau settles it, by a correction if the firm
+    is right. One review per original entry.
+    """
+
+    __tablename__ = "delivery_reviews"
+    __table_args__ = (
+        CheckConstraint(one_of("verdict", REVIEW_VERDICTS), name="verdict"),
+        CheckConstraint(
+            "verdict = 'confirmed' OR (accepted IS NOT NULL AND reason IS NOT NULL)",
+            name="dispute_says_why",
+        ),
+        CheckConstraint("accepted IS NULL OR accepted >= 0", name="accepted"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(String(16))
+    accepted: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class MaterialIssue(Timestamps, db.Model):

@@ -7,11 +7,13 @@ from jobmatch import clock
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
-from jobmatch.orders import earnings, paysheet, service
+from jobmatch.orders import earnings, paysheet, reviews, service
 from jobmatch.orders.schemas import (
     DeliveryCreate,
     DeliveryOut,
     DeliveryQuery,
+    DeliveryReviewCreate,
+    DeliveryReviewOut,
     MaterialIssueCreate,
     MaterialIssueOut,
     OrderCreate,
@@ -188,3 +190,23 @@ class Paysheet(MethodView):
         if query["format"] == "json":
             return sheet
         return xlsx_response(paysheet.paysheet_xlsx(sheet), paysheet.paysheet_filename(sheet))
+
+
+@blp.route("/orders/<int:order_id>/reviews")
+class OrderReviews(MethodView):
+    @secured(blp, 404, roles=ORDER_READERS, descriptions=ERRORS)
+    @blp.response(200, DeliveryReviewOut(many=True))
+    def get(self, order_id):
+        """The firm's confirmations and disputes of the order's hand-ins (staff, or the firm)."""
+        found = reviews.reviews_for(require_user(), order_id)
+        return [found[entry_id] for entry_id in sorted(found)]
+
+
+@blp.route("/deliveries/<int:delivery_id>/review")
+class DeliveryReviewItem(MethodView):
+    @secured(blp, 404, 409, 422, roles=(Role.FIRM,), descriptions=ERRORS)
+    @blp.arguments(DeliveryReviewCreate)
+    @blp.response(201, DeliveryReviewOut)
+    def post(self, data, delivery_id):
+        """Confirm a hand-in of the firm's own order, or dispute it with its count and why."""
+        return reviews.review_delivery(require_user(), delivery_id, data)

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from marshmallow import Schema, ValidationError, fields, validate
 
 from jobmatch.database import MAX_ID
+from jobmatch.orders.enums import ReviewVerdict
 from jobmatch.orders.models import CENT
 from jobmatch.schemas import InputSchema, QueryInput, Text
 
@@ -131,6 +132,27 @@ class DeliveryCreate(InputSchema):
         validate=validate.Length(max=200),
         metadata={"description": "why; required on a correction"},
     )
+
+
+class DeliveryReviewCreate(InputSchema):
+    verdict = Text(
+        required=True,
+        validate=validate.OneOf(ReviewVerdict.values(), error="请选择确认或有异议。"),
+    )
+    accepted = _pieces(0, metadata={"description": "the firm's count, required when disputing"})
+    reason = Text(allow_none=True, validate=validate.Length(max=200))
+
+
+class DeliveryReviewOut(Schema):
+    id = fields.Integer(dump_only=True)
+    delivery_id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True)
+    verdict = fields.String(dump_only=True, metadata={"enum": list(ReviewVerdict.values())})
+    accepted = fields.Integer(
+        dump_only=True, allow_none=True, metadata={"description": "the firm's accepted count"}
+    )
+    reason = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
 
 
 class DeliveryQuery(QueryInput):

@@ -70,3 +70,13 @@ def compute_stats() -> dict:
             for product, quantity, delivered, accepted in db.session.execute(by_product)
         ],
     }
+
+
+def open_post_figures() -> dict:
+    """What is being recruited now: posts in status open, and the openings they still have."""
+    posts, left = db.session.execute(
+        select(func.count(Post.id), func.coalesce(func.sum(Post.openings - Post.filled), 0)).where(
+            Post.status == "open"
+        )
+    ).one()
+    return {"open_posts": int(posts), "openings_left": int(left)}

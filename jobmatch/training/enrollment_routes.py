@@ -7,11 +7,13 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, current_user
 from jobmatch.api_docs import secured
-from jobmatch.training import enrollments
+from jobmatch.training import attendance, enrollments
 from jobmatch.training.docs import ERRORS
 from jobmatch.training.schemas import (
     AssessmentCreate,
     AssessmentOut,
+    AttendanceChangeOut,
+    AttendanceCorrection,
     AttendanceCreate,
     AttendanceOut,
     CertificateCreate,
@@ -122,3 +124,19 @@ class EnrollmentCertificate(MethodView):
     def post(self, data, enrollment_id):
         """Issue the certificate of a completed trainee; a serial already used is a 409."""
         return enrollments.issue_certificate(current_user(), enrollment_id, data)
+
+
+@blp.route("/sessions/<int:session_id>/attendance/corrections")
+class SessionAttendanceCorrections(MethodView):
+    @staff_only(404)
+    @blp.response(200, AttendanceChangeOut(many=True))
+    def get(self, session_id):
+        """The session's attendance corrections, oldest first: what each mark was and became."""
+        return [change for change, _ in attendance.history(current_user(), session_id)]
+
+    @staff_only(404, 409, 422)
+    @blp.arguments(AttendanceCorrection)
+    @blp.response(201, AttendanceChangeOut)
+    def post(self, data, session_id):
+        """Correct a trainee's mark (present, late, absent) with a reason; hours move with it."""
+        return attendance.correct_attendance(current_user(), session_id, data)

@@ -143,7 +143,7 @@ def change_status(actor: User, enrollment_id: int, status: str) -> Enrollment:
 
 
 def list_attendance(actor: User, session_id: int) -> list[tuple[Attendance, int]]:
-    _get_session(actor, session_id)
+    get_session(actor, session_id)
     rows = db.session.execute(
         select(Attendance, Enrollment.resident_id)
         .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
@@ -153,7 +153,7 @@ def list_attendance(actor: User, session_id: int) -> list[tuple[Attendance, int]
     return [(attendance, resident_id) for attendance, resident_id in rows]
 
 
-def _get_session(actor: User, session_id: int) -> TrainingSession:
+def get_session(actor: User, session_id: int) -> TrainingSession:
     require_staff(actor)
     session = db.session.get(TrainingSession, session_id)
     if session is None:
@@ -163,7 +163,7 @@ def _get_session(actor: User, session_id: int) -> TrainingSession:
 
 def record_attendance(actor: User, session_id: int, data: dict) -> tuple[Attendance, int]:
     """Sign a trainee in at a session; the hours add to the enrollment's hours attended."""
-    session = _get_session(actor, session_id)
+    session = get_session(actor, session_id)
     resident_id = data["resident_id"]
     enrollment = db.session.scalars(
         select(Enrollment).where(
@@ -237,6 +237,11 @@ def grant_program_skills(resident_id: int, program: Program) -> None:
         db.session.execute(_insert_ignoring_duplicates(ResidentSkill.__table__), rows)
 
 
+def hours_needed(cohort: Cohort) -> Decimal:
+    """The hours a trainee must have attended to sit the assessment."""
+    return Decimal(str(current_app.config["TRAINING_MIN_ATTENDANCE"])) * cohort.hours
+
+
 def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
     """Record a sitting; a pass (at most one resit) completes and confers the program's skills."""
     enrollment = _lock_enrollment(actor, enrollment_id)
@@ -250,7 +255,7 @@ def assess(actor: User, enrollment_id: int, data: dict) -> Assessment:
     if attempts >= 2:
         raise Conflict("该学员已用完一次补考机会。")
     cohort = enrollment.cohort
-    needed = Decimal(str(current_app.config["TRAINING_MIN_ATTENDANCE"])) * cohort.hours
+    needed = hours_needed(cohort)
     if enrollment.hours_attended < needed:
         raise Conflict(
             f"出勤学时不足：已出勤{enrollment.hours_attended}学时，"

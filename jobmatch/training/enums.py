@@ -25,3 +25,23 @@ class CertificateType(Vocabulary):
 
     TRAINING = "training", "培训合格证书", "合格证"
     SPECIAL_ABILITY = "special_ability", "专项职业能力证书", "专项能力证书"
+
+
+class CohortState(Vocabulary):
+    """Where a cohort stands on a given day, from its dates (see ``Cohort.state_on``)."""
+
+    noun = nonmember("开班状态")
+
+    PLANNED = "planned", "未开班"
+    RUNNING = "running", "培训中"
+    FINISHED = "finished", "已结束"
+
+
+class AttendanceMark(Vocabulary):
+    """A trainee at one session: signed in at the start, signed in later, or not at all."""
+
+    noun = nonmember("出勤")
+
+    PRESENT = "present", "已到", "到", "出勤"
+    LATE = "late", "迟到"
+    ABSENT = "absent", "缺勤", "未到"

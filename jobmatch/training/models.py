@@ -24,11 +24,19 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from jobmatch.catalogue.models import Skill
 from jobmatch.database import Timestamps, one_of
 from jobmatch.extensions import db
-from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
+from jobmatch.training.enums import (
+    AttendanceMark,
+    CertificateType,
+    CohortMode,
+    CohortState,
+    EnrollmentStatus,
+)
 
 COHORT_MODES = CohortMode.values()
+COHORT_STATES = CohortState.values()
 ENROLLMENT_STATUSES = EnrollmentStatus.values()
 CERTIFICATE_TYPES = CertificateType.values()
+ATTENDANCE_MARKS = AttendanceMark.values()
 
 program_skills = Table(
     "program_skills",
@@ -83,6 +91,16 @@ class Cohort(Timestamps, db.Model):
     hours: Mapped[int]
 
     program: Mapped[Program] = relationship()
+
+    def state_on(self, day: date) -> str:
+        """planned before its first day, finished after its last, running in between."""
+        if day < self.starts_on:
+            return "planned"
+        return "finished" if day > self.ends_on else "running"
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.enrolled, 0)
 
 
 class Enrollment(Timestamps, db.Model):
@@ -157,6 +175,34 @@ class Attendance(db.Model):
     hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
 
     session: Mapped[TrainingSession] = relationship()
+
+
+class AttendanceChange(Timestamps, db.Model):
+    """A correction of a trainee's attendance at one session, kept with who made it and why.
+
+    The attendance row itself is changed (or removed, or added) and the enrollment's hours
+    move with it; this history keeps what it was before.
+    """
+
+    __tablename__ = "attendance_changes"
+    __table_args__ = (
+        CheckConstraint(one_of("was", ATTENDANCE_MARKS), name="was"),
+        CheckConstraint(one_of("became", ATTENDANCE_MARKS), name="became"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    was: Mapped[str] = mapped_column(String(16))
+    became: Mapped[str] = mapped_column(String(16))
+    hours_before: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    hours_after: Mapped[Decimal | None] = mapped_column(Numeric(4, 1))
+    signed_in_before: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_in_after: Mapped[datetime | None] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(200))
 
 
 class Assessment(db.Model):

@@ -7,7 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from jobmatch.clock import CHINA
 from jobmatch.schemas import Id, InputSchema
 from jobmatch.training.enums import CertificateType, CohortMode, EnrollmentStatus
-from jobmatch.training.models import CERTIFICATE_TYPES, COHORT_MODES, ENROLLMENT_STATUSES
+from jobmatch.training.models import (
+    ATTENDANCE_MARKS,
+    CERTIFICATE_TYPES,
+    COHORT_MODES,
+    COHORT_STATES,
+    ENROLLMENT_STATUSES,
+)
 
 # marshmallow's own messages are English; a bureau clerk reads these instead.
 _MESSAGES_BY_TYPE = {
@@ -92,6 +98,10 @@ class CohortQuery(TrainingSchema):
     program_code = fields.String(validate=_CODE)
     mode = fields.String(validate=_one_of(COHORT_MODES))
     firm_id = Id()
+    state = fields.String(
+        validate=_one_of(COHORT_STATES),
+        metadata={"description": "planned, running or finished, judged on today's date"},
+    )
 
 
 class _CohortFields(TrainingSchema):
@@ -180,6 +190,31 @@ class AttendanceCreate(TrainingSchema):
     hours = fields.Decimal(
         places=1, validate=_range(0.5, 24), metadata={"description": "default: the session's"}
     )
+
+
+class AttendanceCorrection(TrainingSchema):
+    resident_id = Id(required=True)
+    mark = fields.String(required=True, validate=_one_of(ATTENDANCE_MARKS))
+    signed_in_at = fields.NaiveDateTime(
+        timezone=CHINA, metadata={"description": "Beijing time; required when late"}
+    )
+    hours = fields.Decimal(places=1, validate=_range(0.5, 24))
+    reason = fields.String(required=True, validate=validate.Length(1, 200, error="1到200个字。"))
+
+
+class AttendanceChangeOut(Schema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    enrollment_id = fields.Integer()
+    user_id = fields.Integer()
+    was = fields.String(metadata={"enum": list(ATTENDANCE_MARKS)})
+    became = fields.String(metadata={"enum": list(ATTENDANCE_MARKS)})
+    hours_before = fields.Float(allow_none=True)
+    hours_after = fields.Float(allow_none=True)
+    signed_in_before = fields.NaiveDateTime(allow_none=True)
+    signed_in_after = fields.NaiveDateTime(allow_none=True)
+    reason = fields.String()
+    created_at = fields.DateTime()
 
 
 class AttendanceOut(Schema):

@@ -7,12 +7,13 @@ serialises the checks just the same. On PostgreSQL (READ COMMITTED) every statem
 lock reads what the transactions that held it before have committed.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased, joinedload
 
+from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
@@ -23,7 +24,7 @@ from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.residents.models import Resident
-from jobmatch.training.enums import EnrollmentStatus
+from jobmatch.training.enums import CohortState, EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program, TrainingSession
 
 
@@ -128,12 +129,22 @@ def update_program(actor: User, code: str, data: dict) -> Program:
 # Cohorts
 
 
-def list_cohorts(actor: User, filters: dict, page: int, page_size: int) -> tuple[list[Cohort], int]:
+def list_cohorts(
+    actor: User, filters: dict, page: int, page_size: int, today: date | None = None
+) -> tuple[list[Cohort], int]:
+    """Cohorts newest first; ``state`` (as ``Cohort.state_on`` says) is judged on ``today``."""
     require_staff(actor)
     statement = select(Cohort).order_by(Cohort.starts_on.desc(), Cohort.id.desc())
     for key in ("program_code", "mode", "firm_id"):
         if key in filters:
             statement = statement.where(getattr(Cohort, key) == filters[key])
+    day = today or clock.today()
+    if filters.get("state") == CohortState.PLANNED:
+        statement = statement.where(Cohort.starts_on > day)
+    elif filters.get("state") == CohortState.RUNNING:
+        statement = statement.where(Cohort.starts_on <= day, Cohort.ends_on >= day)
+    elif filters.get("state") == CohortState.FINISHED:
+        statement = statement.where(Cohort.ends_on < day)
     return paginate(statement, page, page_size)
 
 

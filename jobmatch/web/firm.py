@@ -11,6 +11,7 @@ from jobmatch.applications.workflow import TRANSITIONS, role_may_move_to
 from jobmatch.education import Education
 from jobmatch.errors import DomainError, NotFound
 from jobmatch.firms import service as firms
+from jobmatch.orders import reviews
 from jobmatch.orders import service as orders
 from jobmatch.posts import service as posts
 from jobmatch.posts.enums import PostStatus
@@ -48,6 +49,7 @@ def firm(user):
     received, _ = applications.list_applications(user, {}, page=1, page_size=ALL)
     own_orders, _ = orders.list_orders(user, {}, 1, ALL)
     deliveries = {order.id: _latest_deliveries(user, order.id) for order in own_orders}
+    reviewed = {order.id: reviews.reviews_for(user, order.id) for order in own_orders}
     shown = ApplicationsShown.of(received, request.args.get("page", 1, type=int))
     return render_template(
         "firm.html",
@@ -57,6 +59,7 @@ def firm(user):
         people=people.cards(shown.resident_ids()),
         orders=own_orders,
         deliveries=deliveries,
+        reviews=reviewed,
         next_moves=next_moves,
     )
 

@@ -3,10 +3,16 @@
 from jobmatch.accounts.enums import Role
 from jobmatch.applications.enums import ApplicationStatus, InterviewOutcome, Reason
 from jobmatch.education import Education
-from jobmatch.orders.enums import Product
+from jobmatch.orders.enums import Product, ReviewVerdict
 from jobmatch.posts.enums import Category, PostStatus, Shift
 from jobmatch.residents.enums import EmploymentStatus, PriorityGroup, ShiftPreference
-from jobmatch.training.enums import CohortMode, EnrollmentStatus
+from jobmatch.training.enums import (
+    AttendanceMark,
+    CertificateType,
+    CohortMode,
+    CohortState,
+    EnrollmentStatus,
+)
 from jobmatch.vocabulary import Vocabulary
 
 # The name a template uses for each code set: ``labels.shift[post.shift]``.
@@ -20,6 +26,10 @@ CODE_SETS: dict[str, type[Vocabulary]] = {
     "interview_outcome": InterviewOutcome,
     "enrollment_status": EnrollmentStatus,
     "cohort_mode": CohortMode,
+    "cohort_state": CohortState,
+    "certificate_type": CertificateType,
+    "attendance_mark": AttendanceMark,
+    "review_verdict": ReviewVerdict,
     "group": PriorityGroup,
     "employment_status": EmploymentStatus,
     "education": Education,

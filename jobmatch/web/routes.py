@@ -4,6 +4,7 @@ from jobmatch.web import (  # noqa: F401
     accounts,
     auth_views,
     firm,
+    firm_orders,
     public,
     resident,
     resident_pathways,
@@ -11,6 +12,10 @@ from jobmatch.web import (  # noqa: F401
     staff_desk,
     staff_follow_ups,
     staff_import,
+    staff_orders,
+    staff_results,
+    staff_roster,
+    staff_training,
 )
 from jobmatch.web.blueprint import blp
 

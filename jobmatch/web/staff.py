@@ -14,7 +14,7 @@ from jobmatch.errors import DomainError
 from jobmatch.notifications import service as notifications
 from jobmatch.orders.enums import Product
 from jobmatch.reports import service as reports
-from jobmatch.stats.service import compute_stats
+from jobmatch.stats.service import compute_stats, open_post_figures
 from jobmatch.web.blueprint import blp
 from jobmatch.web.session import page_for
 
@@ -34,6 +34,7 @@ def staff(user):
     return render_template(
         "staff.html",
         stats=stats,
+        now_open=open_post_figures(),
         charts=_charts(user, stats),
         notices=notices,
         unread=unread,

@@ -18,12 +18,15 @@ from jobmatch.posts.enums import PostStatus
 from jobmatch.residents import service as residents
 from jobmatch.residents.enums import PriorityGroup, ShiftPreference
 from jobmatch.residents.schemas import ResidentCreate, ResidentFilter
+from jobmatch.residents.search import search_residents
 from jobmatch.web import people
 from jobmatch.web.blueprint import blp
 from jobmatch.web.forms import domain_errors, form_values, load
+from jobmatch.web.paging import Paged
 from jobmatch.web.session import page_for
 
 ALL_OPEN = 10_000
+FOUND_PER_PAGE = 20
 
 
 def _communities() -> list[tuple[int, str]]:
@@ -36,6 +39,7 @@ def _communities() -> list[tuple[int, str]]:
 def staff_resident_new(user):
     """Register one resident, through the residents service; each field's error beside it."""
     errors: dict = {}
+    existing = None
     form = request.form
     if request.method == "POST":
         data, errors = load(ResidentCreate(), form_values(ResidentCreate(), form))
@@ -44,6 +48,10 @@ def staff_resident_new(user):
                 created = residents.create_resident(user, data)
             except DomainError as error:
                 errors = domain_errors(error)
+                # Registered before: the clerk is shown that record rather than a dead end.
+                if "id_number" in errors:
+                    found, _ = search_residents(user, form.get("id_number", ""), None, 1, 1)
+                    existing = found[0] if found else None
             else:
                 flash(f"已登记居民“{created['name']}”（编号 {created['id']}）。", "success")
                 return redirect(url_for("web.staff_refer", resident_id=created["id"]))
@@ -51,6 +59,7 @@ def staff_resident_new(user):
         "staff_resident_form.html",
         form=form,
         errors=errors,
+        existing=existing,
         education_options=list(Education.labels().items()),
         community_options=_communities(),
         skill_options=people.skill_options(),
@@ -64,11 +73,13 @@ def staff_resident_new(user):
 def staff_refer(user):
     """Find a resident by name, see their matches, and refer them to a post."""
     query = request.args.get("q", "").strip()
-    found, errors = [], {}
+    found, errors = None, {}
     if query:
         filters, errors = load(ResidentFilter(), {"q": query})
         if filters is not None:
-            found, _ = residents.list_residents(user, filters, 1, 50)
+            page = max(request.args.get("page", 1, type=int), 1)
+            people_found, total = search_residents(user, query, None, page, FOUND_PER_PAGE)
+            found = Paged(people_found, total, page, FOUND_PER_PAGE)
     chosen, matches = None, []
     resident_id = request.args.get("resident_id", "")
     if resident_id.isdigit():

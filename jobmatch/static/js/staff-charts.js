@@ -39,15 +39,22 @@
     });
   }
 
+  // Axis titles and labels at 14px at least: the dashboard is read on a phone, often by older eyes.
+  var axisTitle = { fontSize: 14, color: ink, fontWeight: "bold" };
+
   // Category labels on the left, cut to fit a phone; the table beside holds the full names.
-  function categoryAxis(rows) {
+  function categoryAxis(rows, title) {
     return {
-      type: "category", inverse: true, data: names(rows),
+      type: "category", inverse: true, data: names(rows), name: title, nameLocation: "start",
+      nameTextStyle: { fontSize: 14, color: ink, fontWeight: "bold", align: "left" }, nameGap: 8,
       axisLabel: { fontSize: 14, color: ink, width: 112, overflow: "truncate" }
     };
   }
 
-  var valueAxis = { type: "value", minInterval: 1, axisLabel: { fontSize: 13, color: ink } };
+  function valueAxis(title) {
+    return { type: "value", minInterval: 1, name: title, nameLocation: "middle", nameGap: 30,
+      nameTextStyle: axisTitle, axisLabel: { fontSize: 14, color: ink, hideOverlap: true } };
+  }
 
   function stacked(name, stack, color, values) {
     return { name: name, type: "bar", stack: stack, itemStyle: { color: color }, barMaxWidth: 18,
@@ -57,9 +64,9 @@
   var firms = data.firms;
   draw("chart-firms", base({
     legend: { top: 0, left: 0, itemGap: 10, textStyle: { fontSize: 14, color: ink } },
-    grid: { left: 4, right: 24, top: 72, bottom: 4, containLabel: true },
-    yAxis: categoryAxis(firms),
-    xAxis: valueAxis,
+    grid: { left: 4, right: 24, top: 96, bottom: 36, containLabel: true },
+    yAxis: categoryAxis(firms, "企业"),
+    xAxis: valueAxis("人数"),
     series: [
       stacked("普工已招", "general", "#0a4a9c", firms.map(function (r) { return r.general_filled; })),
       stacked("普工空缺", "general", "#8fb3e3", firms.map(function (r) { return r.general_openings - r.general_filled; })),
@@ -71,9 +78,9 @@
   var programs = data.programs;
   draw("chart-programs", base({
     legend: { show: false },
-    grid: { left: 4, right: 40, top: 16, bottom: 4, containLabel: true },
-    yAxis: categoryAxis(programs),
-    xAxis: valueAxis,
+    grid: { left: 4, right: 40, top: 36, bottom: 36, containLabel: true },
+    yAxis: categoryAxis(programs, "培训项目"),
+    xAxis: valueAxis("结业人数（人）"),
     series: [{ name: "结业人数", type: "bar", barMaxWidth: 24, itemStyle: { color: "#0b6127" },
       label: { show: true, position: "right", fontSize: 14, color: ink },
       data: programs.map(function (r) { return r.trained; }) }]
@@ -81,8 +88,9 @@
 
   var orders = data.orders;
   draw("chart-orders", base({
-    yAxis: categoryAxis(orders),
-    xAxis: valueAxis,
+    grid: { left: 4, right: 24, top: 88, bottom: 36, containLabel: true },
+    yAxis: categoryAxis(orders, "产品"),
+    xAxis: valueAxis("件数"),
     series: [
       stacked("合格", "order", "#0b6127", orders.map(function (r) { return r.accepted; })),
       stacked("不合格", "order", "#a4001c", orders.map(function (r) { return r.delivered - r.accepted; })),
@@ -93,10 +101,14 @@
   var placements = data.placements;
   draw("chart-placements", base({
     legend: { show: false },
-    grid: { left: 4, right: 24, top: 24, bottom: 4, containLabel: true },
+    grid: { left: 16, right: 24, top: 40, bottom: 36, containLabel: true },
     xAxis: { type: "category", data: placements.map(function (r) { return r.month; }),
-      axisLabel: { fontSize: 13, color: ink } },
-    yAxis: valueAxis,
+      name: "月份", nameLocation: "middle", nameGap: 30, nameTextStyle: axisTitle,
+      axisLabel: { fontSize: 14, color: ink } },
+    yAxis: { type: "value", minInterval: 1, name: "录用人数（人）", nameLocation: "end",
+      // Left-aligned from the axis, so that the title is not cut at the chart's left edge.
+      nameTextStyle: { fontSize: 14, color: ink, fontWeight: "bold", align: "left" },
+      axisLabel: { fontSize: 14, color: ink } },
     series: [{ name: "录用人数", type: "bar", barMaxWidth: 28, itemStyle: { color: "#0a4a9c" },
       // Numbers over the bars only while they have room for them.
       label: { show: placements.length <= 12, position: "top", fontSize: 14, color: ink },
@@ -107,8 +119,11 @@
   var retention = data.retention || [];
   function percent(value) { return value === null ? null : Math.round(value * 1000) / 10; }
   draw("chart-retention", base({
-    yAxis: categoryAxis(retention),
-    xAxis: { type: "value", max: 100, axisLabel: { fontSize: 13, color: ink, formatter: "{value}%" } },
+    grid: { left: 4, right: 24, top: 88, bottom: 36, containLabel: true },
+    yAxis: categoryAxis(retention, "企业"),
+    xAxis: { type: "value", max: 100, name: "仍在岗比例", nameLocation: "middle", nameGap: 30,
+      nameTextStyle: axisTitle,
+      axisLabel: { fontSize: 14, color: ink, formatter: "{value}%", hideOverlap: true } },
     series: [[30, "#0b6127"], [90, "#0a4a9c"], [180, "#a34a00"]].map(function (pair) {
       return { name: "满" + pair[0] + "天仍在岗", type: "bar", barMaxWidth: 12,
         itemStyle: { color: pair[1] },
