@@ -1,7 +1,7 @@
 """A user's credential version: remembered sign-ins end when it moves
 
 Revision ID: 7c4e2a9d1b30
-Revises: b7c1e2d4a9f0
+Revises: 6902aa19a922
 Create Date: 2026-11-29 22:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7c4e2a9d1b30"
-down_revision = "b7c1e2d4a9f0"
+down_revision = "6902aa19a922"
 branch_labels = None
 depends_on = None
 
