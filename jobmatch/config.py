@@ -17,6 +17,11 @@ class Defaults:
     JOBMATCH_MODEL_DIR = str(PROJECT_ROOT / "models")
     JOBMATCH_SEED_DIR = str(PROJECT_ROOT / "seed_data")
     TOKEN_MAX_AGE_SECONDS = 12 * 3600
+    # How long a worker remembers a verified bearer token's user (0: check every request);
+    # a credential change still ends it at once (jobmatch/accounts/auth.py). With REDIS_URL
+    # the credential versions are read from Redis under this key prefix.
+    AUTH_CACHE_SECONDS = 5.0
+    AUTH_CACHE_KEY_PREFIX = "jobmatch:auth"
     # Matching (jobmatch/matching): the bounded lift for priority groups (in places), the cap
     # of referrals per post in a batch allocation (x openings left), how often a worker looks
     # for a newly promoted model, and the age at which its data snapshot is reloaded whole.
@@ -154,6 +159,7 @@ ENVIRONMENT_SETTINGS = {
     "JOBMATCH_ROSTER_JOB_ROWS": "ROSTER_JOB_ROWS",
     "REDIS_URL": "REDIS_URL",
     "JOBMATCH_JOBS_QUEUE": "JOBS_QUEUE",
+    "AUTH_CACHE_SECONDS": "AUTH_CACHE_SECONDS",
     "JOBMATCH_STALE_DAYS": "JOBMATCH_STALE_DAYS",
     "JOBMATCH_SMS_URL": "JOBMATCH_SMS_URL",
     "JOBMATCH_SMS_KEY": "JOBMATCH_SMS_KEY",
@@ -163,6 +169,8 @@ ENVIRONMENT_SETTINGS = {
 def settings_from_environment(environ: os._Environ | dict | None = None) -> dict:
     environ = os.environ if environ is None else environ
     settings = {key: environ[var] for var, key in ENVIRONMENT_SETTINGS.items() if environ.get(var)}
+    if "AUTH_CACHE_SECONDS" in settings:
+        settings["AUTH_CACHE_SECONDS"] = float(settings["AUTH_CACHE_SECONDS"])
     if environ.get("JOBMATCH_SECURE_COOKIES") == "1":
         settings["SESSION_COOKIE_SECURE"] = True
     if environ.get("JOBMATCH_NOTIFICATION_CHANNELS"):

@@ -63,19 +63,25 @@ MAX_ID = 2**31 - 1
 MAX_OFFSET = 2**63 - 1
 
 
+def page_offset(page: int, page_size: int) -> int:
+    """Where a page starts; a page whose offset no database can take is a 422."""
+    from jobmatch.errors import Invalid  # imported here: errors imports this module for Base
+
+    offset = (page - 1) * page_size
+    if page < 1 or page_size < 1 or offset > MAX_OFFSET:
+        raise Invalid("输入有误，请按提示修改。", {"page": ["页码超出范围，没有这一页。"]})
+    return offset
+
+
 def paginate(statement: Select, page: int, page_size: int) -> tuple[list, int]:
     """One page of ``statement``'s results and the count of all of them.
 
     A statement of one entity or column answers its scalars, others their rows. A page past the
     last is empty; a page whose offset no database can take is a 422, not a server error.
     """
-    # Imported here: errors and extensions import this module for Base.
-    from jobmatch.errors import Invalid
-    from jobmatch.extensions import db
+    from jobmatch.extensions import db  # imported here: extensions imports this module
 
-    offset = (page - 1) * page_size
-    if page < 1 or page_size < 1 or offset > MAX_OFFSET:
-        raise Invalid("输入有误，请按提示修改。", {"page": ["页码超出范围，没有这一页。"]})
+    offset = page_offset(page, page_size)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     page_statement = statement.limit(page_size).offset(offset)
     if len(statement.column_descriptions) == 1:

@@ -13,6 +13,8 @@ LIST_ENDPOINTS = (
     "/api/cohorts",
     "/api/cohorts/{cohort}/enrollments",
     "/api/communities",
+    "/api/employment/follow-ups/due",
+    "/api/employment/spells",
     "/api/firms",
     "/api/jobs",
     "/api/notifications",
@@ -24,6 +26,7 @@ LIST_ENDPOINTS = (
     "/api/programs",
     "/api/residents",
     "/api/skills",
+    "/api/users",
 )
 LARGEST_PAGE = 2**63 - 1
 

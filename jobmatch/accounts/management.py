@@ -19,6 +19,7 @@ from jobmatch.accounts.models import User
 from jobmatch.accounts.service import USERNAME_PATTERN
 from jobmatch.accounts.sessions import end_every_session
 from jobmatch.audit.service import record_account
+from jobmatch.database import paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
@@ -197,11 +198,7 @@ def list_users(actor: User, filters: dict, *, page: int, page_size: int) -> tupl
             query = query.where(getattr(User, field) == filters[field])
     if "is_active" in filters:
         query = query.where(User.is_active.is_(filters["is_active"]))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    users = db.session.scalars(
-        query.order_by(User.id).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    return list(users), total
+    return paginate(query.order_by(User.id), page, page_size)
 
 
 def resident_account(resident_id: int) -> User | None:

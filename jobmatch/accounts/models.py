@@ -1,8 +1,8 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, attributes, mapped_column, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jobmatch.accounts.enums import Role
@@ -35,6 +35,9 @@ class User(Timestamps, db.Model):
     # Raised whenever every token of the user must end at once (a reset, a disable): tokens
     # carry the number they were issued under.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Raised whenever what a token vouches for changes (password, active, role, firm,
+    # resident): a worker's remembered sign-in is good only while this still matches.
+    credential_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -81,3 +84,26 @@ class WebSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+# What a signed-in user is: a change to any of these ends every remembered sign-in at once.
+CREDENTIAL_FIELDS = (
+    "password_hash",
+    "is_active",
+    "role",
+    "firm_id",
+    "resident_id",
+    "session_version",
+)
+CHANGED_CREDENTIALS_KEY = "jobmatch.changed_credentials"
+
+
+@event.listens_for(User, "before_update")
+def _bump_credential_version(mapper, connection, user: User) -> None:
+    state = attributes.instance_state(user)
+    if any(state.attrs[name].history.has_changes() for name in CREDENTIAL_FIELDS):
+        user.credential_version = (user.credential_version or 0) + 1
+        session = object_session(user)
+        if session is not None:
+            # Published to the shared store once the change commits (accounts.auth).
+            session.info.setdefault(CHANGED_CREDENTIALS_KEY, {})[user.id] = user.credential_version

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from jobmatch.accounts.auth import STAFF_ROLES, require_user
 from jobmatch.accounts.enums import Role
 from jobmatch.api_docs import secured
+from jobmatch.database import page_offset
 from jobmatch.employment import service
 from jobmatch.employment.schemas import (
     DueFollowUpOut,
@@ -80,7 +81,7 @@ class DueFollowUps(MethodView):
         """Follow-ups come due and not yet recorded, oldest due first (a firm: its own)."""
         tasks = service.due_follow_ups(require_user(), query.get("on"))
         pagination_parameters.item_count = len(tasks)
-        start = (pagination_parameters.page - 1) * pagination_parameters.page_size
+        start = page_offset(pagination_parameters.page, pagination_parameters.page_size)
         return tasks[start : start + pagination_parameters.page_size]
 
 

@@ -1,17 +1,18 @@
 """Job posts: anyone reads them; staff, or a firm for itself, publish and change them."""
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
-from jobmatch.database import MAX_ID, paginate
+from jobmatch.database import MAX_ID, MAX_OFFSET
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
+from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import SHIFTS, Post, post_skills
 from jobmatch.training.models import Program
 
@@ -22,13 +23,39 @@ def list_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], in
     Besides the API's filters, ``shift`` keeps posts of that shift and ``wage_min`` keeps
     posts whose top wage reaches it (the public page offers both; the API does not).
     """
-    query = _filtered(select(Post), filters)
-    query = query.options(
-        selectinload(Post.firm),
-        selectinload(Post.required_skills),
-        selectinload(Post.required_certificates),
+    return _page(_filtered(select(Post), filters), (Post.id,), page, page_size)
+
+
+def list_open_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], int]:
+    """Open posts passing ``filters`` (as list_posts), those still hiring first, newest first."""
+    query = _filtered(select(Post), {**filters, "status": PostStatus.OPEN})
+    return _page(query, (Post.filled >= Post.openings, Post.id.desc()), page, page_size)
+
+
+def _page(query: Select, order: tuple, page: int, page_size: int) -> tuple[list[Post], int]:
+    """One page and the count of all matches in one query (the count rides along as a window
+    function), the firm joined in; only the page's rows are read, never every post."""
+    offset = (page - 1) * page_size
+    if page < 1 or page_size < 1 or offset > MAX_OFFSET:
+        raise Invalid("输入有误，请按提示修改。", {"page": ["页码超出范围，没有这一页。"]})
+    statement = (
+        query.add_columns(func.count().over().label("total"))
+        .options(
+            joinedload(Post.firm),
+            selectinload(Post.required_skills),
+            selectinload(Post.required_certificates),
+        )
+        .order_by(*order)
+        .limit(page_size)
+        .offset(offset)
     )
-    return paginate(query.order_by(Post.id), page, page_size)
+    rows = db.session.execute(statement).all()
+    if rows:
+        return [row[0] for row in rows], rows[0].total
+    # A page past the last carries no count with it: count apart, as the page is empty anyway.
+    if page == 1:
+        return [], 0
+    return [], db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
 def _filtered(query: Select, filters: dict) -> Select:

@@ -2,8 +2,10 @@
 
 from marshmallow import Schema, fields
 
+from jobmatch.schemas import InputSchema
 
-class ImportArgs(Schema):
+
+class ImportArgs(InputSchema):
     dry_run = fields.Boolean(
         load_default=False,
         metadata={"description": "1: answer what the import would do, and save nothing"},

@@ -3,6 +3,7 @@
 from jobmatch.accounts.enums import Role
 from jobmatch.applications.enums import ApplicationStatus, InterviewOutcome, Reason
 from jobmatch.education import Education
+from jobmatch.employment.enums import EndReason, FollowUpOutcome
 from jobmatch.orders.enums import Product, ReviewVerdict
 from jobmatch.posts.enums import Category, PostStatus, Shift
 from jobmatch.residents.enums import EmploymentStatus, PriorityGroup, ShiftPreference
@@ -35,6 +36,8 @@ CODE_SETS: dict[str, type[Vocabulary]] = {
     "education": Education,
     "role": Role,
     "product": Product,
+    "follow_up_outcome": FollowUpOutcome,
+    "end_reason": EndReason,
 }
 
 FIELD = {

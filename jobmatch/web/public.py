@@ -10,7 +10,6 @@ from jobmatch.errors import Invalid
 from jobmatch.firms import service as firms
 from jobmatch.posts import service as posts
 from jobmatch.posts.commute import commute_to
-from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import SHIFTS
 from jobmatch.posts.schemas import PostFilters
 from jobmatch.residents import service as residents
@@ -19,8 +18,8 @@ from jobmatch.web.forms import domain_errors, load, parse_whole_number
 from jobmatch.web.session import web_user
 
 PAGE_SIZE = 20
-# A county's open posts are some hundreds: the page takes them in one read from the service.
-ALL_OPEN = 10_000
+# Beyond any county's posts; keeps the offset far from what a database refuses.
+MAX_PAGE = 100_000
 
 
 @blp.get("/")
@@ -32,26 +31,21 @@ def index():
     filters, errors = _service_filters(raw)
     wage, shift = _page_filters(raw, errors)
 
-    found = []
+    shown, total = [], 0
+    page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     if not errors:
         try:
-            found, _ = posts.list_posts(
-                {**filters, "status": PostStatus.OPEN, "shift": shift, "wage_min": wage},
-                1,
-                ALL_OPEN,
+            shown, total = posts.list_open_posts(
+                {**filters, "shift": shift, "wage_min": wage}, page, PAGE_SIZE
             )
         except Invalid as error:
             errors = domain_errors(error)
-    # Posts still hiring first, newest first; full ones after them.
-    found.sort(key=lambda post: (post.openings_left <= 0, -post.id))
-    page = max(args.get("page", 1, type=int) or 1, 1)
-    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render_template(
         "index.html",
         posts=shown,
-        total=len(found),
+        total=total,
         page=page,
-        pages=max((len(found) + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         filters=raw,
         errors=errors,
         firm_options=[(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]],
