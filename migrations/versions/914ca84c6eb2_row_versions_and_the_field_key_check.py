@@ -1,7 +1,7 @@
 """row versions and the field key check
 
 Revision ID: 914ca84c6eb2
-Revises: 6902aa19a922
+Revises: 7c4e2a9d1b30
 Create Date: 2026-11-29 21:27:07.047114
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '914ca84c6eb2'
-down_revision = '6902aa19a922'
+down_revision = '7c4e2a9d1b30'
 branch_labels = None
 depends_on = None
 
