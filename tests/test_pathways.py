@@ -153,3 +153,16 @@ def test_program_demand_counts_who_a_class_would_open_posts_to(client, world):
     assert sum(c["residents"] for c in forklift["by_community"]) == forklift["residents"]
     firm = make_quick_user("firm")
     assert client.get("/api/reports/program-demand", headers=auth_headers(firm)).status_code == 403
+
+
+def test_the_cohort_page_shows_the_demand_beside_the_seats(client, world):
+    from tests.web_helpers import sign_in
+
+    staff = make_quick_user("staff")
+    rows = client.get("/api/reports/program-demand", headers=auth_headers(staff)).json
+    forklift = next(row for row in rows if row["program_code"] == "forklift")
+    sign_in(client, staff)
+    page = client.get(f"/staff/cohorts/{world['open_class'].id}").get_data(as_text=True)
+    assert f'data-residents="{forklift["residents"]}"' in page
+    assert f'data-openings="{forklift["openings"]}"' in page
+    assert f"{forklift['posts']} 个在招岗位" in page

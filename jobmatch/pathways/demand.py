@@ -29,12 +29,16 @@ from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program, program_skills
 
 
-def program_demand(user: User, today: date) -> list[dict]:
+def program_demand(user: User, today: date, program_code: str | None = None) -> list[dict]:
+    """Per program (or the one named): who would newly qualify for which open posts."""
     if not is_staff(user):
         raise Forbidden("只有人社局经办人可以查看培训需求。")
     snapshot = engine().snapshot()
     residents, posts, vocabulary = snapshot.residents, snapshot.posts, snapshot.vocabulary
-    programs = list(db.session.scalars(select(Program).order_by(Program.code)))
+    chosen = select(Program).order_by(Program.code)
+    if program_code is not None:
+        chosen = chosen.where(Program.code == program_code)
+    programs = list(db.session.scalars(chosen))
     if not len(residents) or not len(posts):
         return [_row(p, set(), set(), {}, posts, 0, {}) for p in programs]
     ri = np.arange(len(residents))[:, None]

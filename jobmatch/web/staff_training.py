@@ -13,6 +13,7 @@ from jobmatch.accounts.auth import STAFF_ROLES
 from jobmatch.communities import service as communities
 from jobmatch.errors import DomainError
 from jobmatch.firms import service as firms
+from jobmatch.pathways.demand import program_demand
 from jobmatch.training import enrollments
 from jobmatch.training import service as training
 from jobmatch.training.enums import CohortMode, CohortState
@@ -153,9 +154,12 @@ def cohort_page(user, cohort_id: int, **forms):
         }
         for enrollment in roster
     ]
+    # Beside the seats: whom completing this program would open posts to (the demand report).
+    demand = next(iter(program_demand(user, today(), cohort.program_code)), None)
     return render_template(
         "staff_cohort.html",
         cohort=cohort,
+        demand=demand,
         state=cohort.state_on(today()),
         trainees=trainees,
         sessions=sessions,
