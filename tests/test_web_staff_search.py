@@ -30,3 +30,10 @@ def test_registering_a_known_id_number_links_to_the_existing_record(client, staf
     ).get_data(as_text=True)  # fmt: skip
     assert "该身份证号码已登记" in page
     assert f'href="/staff/refer?resident_id={known.id}"' in page
+
+
+@pytest.mark.parametrize("path", ["/staff/refer?q=王&page={}", "/?page={}"])
+def test_a_page_number_no_database_can_reach_is_refused_not_a_server_error(client, path):
+    signed_in(client, "staff")
+    response = client.get(path.format(10**30))
+    assert response.status_code < 500

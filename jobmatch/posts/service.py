@@ -8,7 +8,7 @@ from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
-from jobmatch.database import MAX_ID, MAX_OFFSET
+from jobmatch.database import MAX_ID, page_offset
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
@@ -35,9 +35,7 @@ def list_open_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post
 def _page(query: Select, order: tuple, page: int, page_size: int) -> tuple[list[Post], int]:
     """One page and the count of all matches in one query (the count rides along as a window
     function), the firm joined in; only the page's rows are read, never every post."""
-    offset = (page - 1) * page_size
-    if page < 1 or page_size < 1 or offset > MAX_OFFSET:
-        raise Invalid("输入有误，请按提示修改。", {"page": ["页码超出范围，没有这一页。"]})
+    offset = page_offset(page, page_size)
     statement = (
         query.add_columns(func.count().over().label("total"))
         .options(

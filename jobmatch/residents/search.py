@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload, undefer_group
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.models import User
 from jobmatch.crypto import cipher
+from jobmatch.database import page_offset
 from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
@@ -52,6 +53,6 @@ def search_residents(
         )
         .order_by(Resident.id)
         .limit(page_size)
-        .offset((page - 1) * page_size)
+        .offset(page_offset(page, page_size))
     ).all()
     return [present(resident, viewer) for resident in found], total
