@@ -25,6 +25,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from jobmatch.clock import china_time
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# How an answer that may be a workbook is written in the OpenAPI document.
+XLSX_CONTENT = {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}
+XLSX_ANSWER = {200: {"content": XLSX_CONTENT}}
 
 
 def text_value(value: str) -> str:

@@ -19,7 +19,7 @@ from jobmatch.employment.report_schemas import (
     WorkshopQuery,
 )
 from jobmatch.employment.xlsx import plain, sheets_response
-from jobmatch.spreadsheets import XLSX_MIMETYPE
+from jobmatch.spreadsheets import XLSX_ANSWER
 
 blp = Blueprint(
     "employment_reports",
@@ -31,9 +31,6 @@ blp = Blueprint(
 staff_only = partial(
     secured, blp, roles=STAFF_ROLES, descriptions={403: "Not staff", 422: "A bad parameter"}
 )
-XLSX_ANSWER = {
-    200: {"content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
-}
 DIMENSION_LABELS = {
     "all": "全部",
     "firm": "按企业",

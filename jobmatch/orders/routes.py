@@ -28,7 +28,7 @@ from jobmatch.orders.schemas import (
     PeriodQuery,
     ResidentEarningsOut,
 )
-from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
+from jobmatch.spreadsheets import XLSX_CONTENT, xlsx_response
 from jobmatch.versioning import IF_MATCH_DOC, check_if_match, etag_header
 
 blp = Blueprint(
@@ -185,7 +185,7 @@ class Paysheet(MethodView):
         responses={
             200: {
                 "description": "JSON, or with format=xlsx the spreadsheet to file",
-                "content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}},
+                "content": XLSX_CONTENT,
             }
         }
     )

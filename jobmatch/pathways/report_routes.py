@@ -7,7 +7,7 @@ from jobmatch.api_docs import secured
 from jobmatch.employment.xlsx import plain, sheets_response
 from jobmatch.pathways import demand
 from jobmatch.pathways.schemas import DemandQuery, ProgramDemandOut
-from jobmatch.spreadsheets import XLSX_MIMETYPE
+from jobmatch.spreadsheets import XLSX_ANSWER
 
 blp = Blueprint(
     "pathway_reports",
@@ -36,11 +36,7 @@ class ProgramDemand(MethodView):
     @secured(blp, 422, roles=STAFF_ROLES, descriptions={403: "Not staff"})
     @blp.arguments(DemandQuery, location="query")
     @blp.response(200, ProgramDemandOut(many=True))
-    @blp.doc(
-        responses={
-            200: {"content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
-        }
-    )
+    @blp.doc(responses=XLSX_ANSWER)
     def get(self, query):
         """Per program: residents it would make eligible for how many open posts and openings,
         by community; ranked by openings unlocked per seat of its coming cohorts."""

@@ -14,7 +14,7 @@ from jobmatch.reports.schemas import (
     ReportQuery,
     TimeToFillOut,
 )
-from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
+from jobmatch.spreadsheets import XLSX_ANSWER, xlsx_response
 
 blp = Blueprint(
     "reports",
@@ -26,10 +26,6 @@ blp = Blueprint(
 staff_only = partial(
     secured, blp, roles=STAFF_ROLES, descriptions={403: "Not staff", 422: "An unknown format"}
 )
-# Every report answers JSON, or with format=xlsx a workbook.
-XLSX_ANSWER = {
-    200: {"content": {XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}}}
-}
 
 
 def _answer(name: str, query: dict):

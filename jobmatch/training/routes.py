@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, current_user
 from jobmatch.api_docs import secured
-from jobmatch.spreadsheets import XLSX_MIMETYPE, xlsx_response
+from jobmatch.spreadsheets import XLSX_CONTENT, xlsx_response
 from jobmatch.training import service, subsidy
 from jobmatch.training.docs import ERRORS
 from jobmatch.training.models import Cohort
@@ -34,7 +34,7 @@ ROSTER_RESPONSE = {
     "description": "The roster as JSON, or with format=xlsx as a spreadsheet",
     "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/SubsidyRosterOut"}},
-        XLSX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}},
+        **XLSX_CONTENT,
     },
 }
 
