@@ -15,28 +15,18 @@ of everything; a snapshot older than MATCHING_SNAPSHOT_MAX_AGE is instead rebuil
 on SIGHUP (``on_reload``), which a worker sends it, and the master forks new workers from it.
 """
 
-import ctypes
-import ctypes.util
 import gc
 import time
 
 from flask import Flask
 
 from jobmatch.extensions import db
+from jobmatch.matching.refresh import release_heap
 from jobmatch.matching.service import EXTENSION
 
 
 def _matching(app: Flask):
     return app.extensions[EXTENSION]
-
-
-def _release_heap() -> None:
-    """Give the heap the build freed back to the system (glibc), so that no worker inherits
-    and counts pages of garbage; elsewhere nothing is done."""
-    name = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
-    if trim is not None:
-        trim(0)
 
 
 def prepare_master(app: Flask) -> float:
@@ -52,7 +42,7 @@ def prepare_master(app: Flask) -> float:
         for engine in db.engines.values():
             engine.dispose()
     gc.collect()
-    _release_heap()
+    release_heap()
     gc.freeze()
     return time.perf_counter() - started
 

@@ -22,6 +22,8 @@ older than MATCHING_SNAPSHOT_MAX_AGE is not rebuilt in such a worker (a private 
 everything): the worker asks its master (SIGHUP), which rebuilds and replaces its workers.
 """
 
+import ctypes
+import ctypes.util
 import gc
 import os
 import signal
@@ -60,6 +62,16 @@ POLL = (
     .where(MatchingChange.id > bindparam("last"))
     .order_by(MatchingChange.id)
 )
+
+
+def release_heap() -> None:
+    """Give the memory a build freed back to the system (glibc's malloc_trim): otherwise a
+    process keeps the build's peak, a gunicorn master hands it to every worker it forks, and a
+    worker that rebuilt keeps its thread's arena full. Elsewhere nothing is done."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
 
 
 def _shared_connection() -> bool:
@@ -260,10 +272,10 @@ class SnapshotCache:
             last = session.scalar(select(db.func.max(MatchingChange.id))) or 0
             snapshot = build_snapshot(session, now)
         self.last_id, self.gaps = last, {}
-        # Millions of long-lived objects (records' sets, names, the id index): left to the
-        # cyclic collector, each full collection walked them all, a pause of seconds at 100,000
-        # residents in whichever request or refresh set it off. They hold no cycles, and
-        # reference counting still frees them when a later build replaces them. Not inline
+        # Long-lived objects (each resident's sets and applications, the post records): left
+        # to the cyclic collector, each full collection walked them all, a pause of seconds at
+        # 100,000 residents in whichever request or refresh set it off. They hold no cycles,
+        # and reference counting still frees them when a later build replaces them. Not inline
         # (tests): there, frozen cyclic garbage of one test's app would outlive it.
         if self.background:
             gc.freeze()
@@ -276,6 +288,9 @@ class SnapshotCache:
             len(snapshot.residents),
             len(snapshot.posts),
         )
+        if self.background:
+            del snapshot  # the one replaced is gone too, unless a request still reads it
+            release_heap()
 
     def _apply_changes(self, rows: list, now: float) -> None:
         for row in rows:
