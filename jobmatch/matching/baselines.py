@@ -14,6 +14,14 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def linear(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``X @ weights`` summed row by row. BLAS's product rounds a row differently depending on
+    how many rows come with it (its last bits), so a post's candidates scanned in blocks
+    (scoring.py) could tie-break otherwise than the whole table; this cannot, and for one
+    weight vector it is several times faster."""
+    return np.einsum("ij,j->i", X, weights)
+
+
 class LinearExplainer:
     """Per-feature contributions w_i * (x_i - centre_i) / scale_i of a linear score."""
 
@@ -61,7 +69,7 @@ class RulesRanker:
         self.explainer = LinearExplainer(RULE_WEIGHTS, RULE_CENTRE)
 
     def score(self, X: np.ndarray) -> np.ndarray:
-        return sigmoid(X @ RULE_WEIGHTS + RULE_BIAS)
+        return sigmoid(linear(X, RULE_WEIGHTS) + RULE_BIAS)
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
         return self.explainer.contributions(X)

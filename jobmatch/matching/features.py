@@ -15,7 +15,7 @@ import numpy as np
 
 from jobmatch.applications.enums import FINISHED_STATUSES, ApplicationStatus
 from jobmatch.matching.eligibility import age_on, commute_km
-from jobmatch.matching.tables import PostTable, ResidentTable
+from jobmatch.matching.tables import PostTable, ResidentTable, asked_columns
 
 FEATURES_VERSION = "2026.2"
 FEATURE_NAMES = (
@@ -119,14 +119,15 @@ def pair_features(
     """Feature matrix (n_pairs, len(FEATURE_NAMES)) for the broadcast pairs (ri, pi)."""
     if distance is None:
         distance = commute_km(residents, posts, ri, pi)
-    held = residents.skills[ri]
-    required = posts.required_skills[pi]
+    held, required = asked_columns(residents.skills, ri, posts.required_skills[pi])
     n_required = posts.required_count[pi]
     n_held = (held & required).sum(axis=-1)
     coverage = np.where(n_required > 0, n_held / np.maximum(n_required, 1), 1.0)
     missing = np.minimum(n_required - n_held, 5.0)
-    related = (held & posts.occupation_skills[pi]).any(axis=-1)
-    training = (residents.completed[ri] * posts.training_relevance[pi]).max(axis=-1)
+    held, occupation = asked_columns(residents.skills, ri, posts.occupation_skills[pi])
+    related = (held & occupation).any(axis=-1)
+    completed, relevance = asked_columns(residents.completed, ri, posts.training_relevance[pi])
+    training = (completed * relevance).max(axis=-1, initial=0.0)
     skilled = posts.skilled[pi]
 
     unknown = np.isnan(distance)

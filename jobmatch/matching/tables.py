@@ -120,6 +120,16 @@ class Vocabulary:
         return matrix
 
 
+def asked_columns(resident_matrix: np.ndarray, ri, post_rows: np.ndarray):
+    """A resident matrix (skills, programs) at rows ``ri`` and the posts' matching rows, cut
+    to the columns some of these posts ask about (non-zero): the others add nothing to a
+    count, an any or a max of non-negative values, and a post asks about one or two of dozens,
+    so one post against a million residents gathers a few columns rather than all of them."""
+    width = post_rows.shape[-1]
+    asked = np.flatnonzero(post_rows.reshape(-1, width).any(axis=0))
+    return resident_matrix[np.asarray(ri)[..., None], asked], post_rows[..., asked]
+
+
 def occupation_relevance(post_code: str | None, other: str | None) -> float:
     """1 for the same occupation, 0.5 for the same small group (6-05-01), 0.25 for the middle."""
     if not post_code or not other:
