@@ -15,11 +15,14 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def linear(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """``X @ weights`` summed row by row. BLAS's product rounds a row differently depending on
-    how many rows come with it (its last bits), so a post's candidates scanned in blocks
-    (scoring.py) could tie-break otherwise than the whole table; this cannot, and for one
-    weight vector it is several times faster."""
-    return np.einsum("ij,j->i", X, weights)
+    """``X @ weights``, a column at a time in one fixed order: each row's sum is rounded the
+    same way however many rows come with it and however they lie in memory. BLAS's is not
+    (its last bits move with the number of rows), so a post's candidates scanned in blocks
+    (scoring.py) could break ties otherwise than the whole table."""
+    total, term = np.zeros(len(X)), np.empty(len(X))
+    for column, weight in enumerate(weights):
+        total += np.multiply(X[:, column], weight, out=term)
+    return total
 
 
 class LinearExplainer:

@@ -73,7 +73,6 @@ def eligible(
     limit = residents.max_commute[ri]
     with np.errstate(invalid="ignore"):
         ok = ok & (np.isnan(limit) | (distance <= limit))
-    held, required = asked_columns(residents.certificates, ri, posts.certificates[pi])
-    if required.size:
-        ok = ok & ~(required & ~held).any(axis=-1)
+    for held, required in asked_columns(residents.certificates, ri, posts.certificates[pi]):
+        ok = ok & (held | ~required)
     return ok

@@ -121,13 +121,14 @@ class Vocabulary:
 
 
 def asked_columns(resident_matrix: np.ndarray, ri, post_rows: np.ndarray):
-    """A resident matrix (skills, programs) at rows ``ri`` and the posts' matching rows, cut
-    to the columns some of these posts ask about (non-zero): the others add nothing to a
-    count, an any or a max of non-negative values, and a post asks about one or two of dozens,
-    so one post against a million residents gathers a few columns rather than all of them."""
+    """(residents' column at rows ``ri``, posts' column) for each column of a matrix (skills,
+    programs) that some of these posts ask about (non-zero): the others add nothing to a count,
+    an any or a max of non-negative values. A post asks about one or two of dozens, so one
+    post against a million residents reads a few columns, each in one pass, rather than
+    gathering every column and reducing along each short row."""
     width = post_rows.shape[-1]
-    asked = np.flatnonzero(post_rows.reshape(-1, width).any(axis=0))
-    return resident_matrix[np.asarray(ri)[..., None], asked], post_rows[..., asked]
+    for column in np.flatnonzero(post_rows.reshape(-1, width).any(axis=0)):
+        yield resident_matrix[ri, column], post_rows[..., column]
 
 
 def occupation_relevance(post_code: str | None, other: str | None) -> float:
