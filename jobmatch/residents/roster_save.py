@@ -112,8 +112,13 @@ def changes(existing: Stored, values: dict[str, Any], row: RosterRow) -> dict[st
     return found
 
 
-def save(plan: list[dict], stored: dict[str, Stored], progress: Callable | None = None) -> None:
-    """Write the plan in one transaction; a concurrent registration of the same person is 409."""
+def save(
+    plan: list[dict], stored: dict[str, Stored], progress: Callable | None = None
+) -> dict[str, int]:
+    """Write the plan in one transaction; a concurrent registration of the same person is 409.
+
+    Answers the new residents' ids by ID hash, so that a caller can act on them (enrol them).
+    """
     created = [item["row"] for item in plan if item["outcome"] == "created"]
     changed = [item for item in plan if item["outcome"] == "updated"]
     total, done = len(created) + len(changed), 0
@@ -149,6 +154,7 @@ def save(plan: list[dict], stored: dict[str, Stored], progress: Callable | None 
     except IntegrityError:
         db.session.rollback()
         raise Conflict("导入时有人同时登记了名册中的居民，请重新导入。") from None
+    return ids
 
 
 def _ids(hashes: list[str]) -> dict[str, int]:
