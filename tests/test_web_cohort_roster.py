@@ -40,7 +40,8 @@ def _rows(page: str) -> list[tuple[str, ...]]:
     """(row, registration, enrollment, name, masked ID) of each row of the result table."""
     return re.findall(
         r'<tr data-row="(\d+)" data-registration="(\w+)" data-enrollment="(\w*)">\s*'
-        r"<td[^>]*>[^<]*</td>\s*<td>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>",
+        r"<td[^>]*>[^<]*</td>\s*<td><strong data-name>([^<]*)</strong><br>"
+        r"<span[^>]*data-id-number>([^<]*)</span>",
         page,
     )
 
@@ -79,7 +80,7 @@ def test_an_upload_registers_enrols_and_lists_every_row(client, staff_user):
     assert _rows(page) == [
         ("3", "created", "enrolled", "王新", mask_id_number(NEW)),
         ("4", "existing", "enrolled", "李秀英", mask_id_number(KNOWN)),
-        ("5", "rejected", "", "坏号", "—"),
+        ("5", "rejected", "", "坏号", "身份证号码无法识别"),
         ("6", "created", "refused", "满了", mask_id_number(third)),
     ]
     for label in ("新登记", "已有档案", "未导入", "已报名", "未报名"):
