@@ -22,7 +22,7 @@ from tests.factories import (
     make_resident,
     make_training_session,
 )
-from tests.roster_writers import csv_bytes
+from tests.roster_writers import csv_bytes, xlsx_bytes
 from tests.test_import import ERROR_KEYS, id_number, upload
 
 HEADER = ["序号", "姓名", "身份证号码", "联系电话", "文化程度", "社区"]
@@ -177,7 +177,17 @@ def test_a_dry_run_answers_the_same_and_saves_nothing(client, staff):
     ]
 
 
-def test_a_file_far_bigger_than_a_class_is_refused_before_anything_is_saved(client, staff):
+@pytest.mark.parametrize(
+    ("filename", "write"),
+    [
+        ("全县名册.csv", csv_bytes),
+        # A workbook is refused by the scan before the reader opens it: the same answer.
+        ("全县名册.xlsx", lambda table: xlsx_bytes(table, merged_title=False)),
+    ],
+)
+def test_a_file_far_bigger_than_a_class_is_refused_before_anything_is_saved(
+    client, staff, filename, write
+):
     cohort = make_cohort()
     table = [["姓名", "身份证号码", "联系电话"]]
     table += [
@@ -185,13 +195,13 @@ def test_a_file_far_bigger_than_a_class_is_refused_before_anything_is_saved(clie
         for n in range(MAX_ROWS + 1)
     ]
     residents = count(Resident)
-    response = send(client, staff, cohort.id, csv_bytes(table), filename="全县名册.csv")
+    response = send(client, staff, cohort.id, write(table), filename=filename)
     assert response.status_code == 413
     assert set(response.json) == ERROR_KEYS
     message = response.json["message"]
     assert f"超过{MAX_ROWS}行" in message and "导入名册" in message
     assert count(Resident) == residents and count(Enrollment) == 0
-    fits = send(client, staff, cohort.id, csv_bytes(table[:-1]), filename="大班.csv")
+    fits = send(client, staff, cohort.id, write(table[:-1]), filename=filename)
     assert fits.status_code == 200 and fits.json["totals"]["rows"] == MAX_ROWS
 
 
