@@ -34,8 +34,12 @@ UNREADABLE = (
 
 
 def upgrade():
-    with op.batch_alter_table("residents") as batch_op:
-        batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
+    # SQLite keeps an added column when the fill below stops (a phone no key reads): the
+    # upgrade run again, with the right key, then goes on from here.
+    columns = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("residents")}
+    if "phone_hash" not in columns:
+        with op.batch_alter_table("residents") as batch_op:
+            batch_op.add_column(sa.Column("phone_hash", sa.String(length=64), nullable=True))
     _fill_phone_hashes()
     with op.batch_alter_table("residents") as batch_op:
         batch_op.alter_column("phone_hash", existing_type=sa.String(length=64), nullable=False)
