@@ -44,6 +44,11 @@ def upgrade():
     with op.batch_alter_table("residents") as batch_op:
         batch_op.alter_column("phone_hash", existing_type=sa.String(length=64), nullable=False)
         batch_op.create_index(batch_op.f("ix_residents_phone_hash"), ["phone_hash"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        # Until autovacuum gets to it, the planner guesses a thousand residents a phone and
+        # walks the whole table in id order for a search's first page (170 ms in 200,000
+        # residents instead of 2): give it the column's figures now.
+        op.execute("ANALYZE residents")
 
 
 def downgrade():
