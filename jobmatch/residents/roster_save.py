@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
 from jobmatch.education import Education
 from jobmatch.errors import Conflict
@@ -168,12 +169,14 @@ def _ids(hashes: list[str]) -> dict[str, int]:
 
 
 def _insert(rows: list[RosterRow], now) -> None:
+    box = cipher()
     params = [
         {
             **DEFAULTS,
             **row.values,
             "id_number": row.identity.number,
             "id_number_hash": row.id_hash,
+            "phone_hash": box.phone_hash(row.values["phone"]),
             "gender": row.identity.gender,
             "birth_date": row.identity.birth_date,
             "created_at": now,
@@ -193,6 +196,8 @@ def _update(items: list[dict], stored: dict[str, Stored], now) -> None:
         params = {name: value for name, value in item["changes"].items() if name in FIELDS}
         if not params:
             continue
+        if "phone" in params:
+            params["phone_hash"] = cipher().phone_hash(params["phone"])
         params |= {"id": stored[item["row"].id_hash].id, "updated_at": now}
         batches.setdefault(frozenset(params), []).append(params)
     # The ORM's bulk update by key checks and counts up each row's version (Versioned), so it
