@@ -158,6 +158,7 @@ def measure_writes(app, matching, rng: random.Random, match, residents) -> None:
     from jobmatch.accounts.models import User
     from jobmatch.applications.models import Application
     from jobmatch.applications.service import move_application
+    from jobmatch.crypto import cipher
     from jobmatch.extensions import db
     from jobmatch.posts.models import Post
     from jobmatch.residents.importer import import_roster
@@ -220,7 +221,8 @@ def measure_writes(app, matching, rng: random.Random, match, residents) -> None:
         db.session.add(
             Resident(
                 name="新登记", id_number="990000199001010011", id_number_hash="scale-new",
-                phone="13900000000", gender="male", birth_date=donor.birth_date,
+                phone="13900000000", phone_hash=cipher().phone_hash("13900000000"),
+                gender="male", birth_date=donor.birth_date,
                 community_id=donor.community_id,
             )
         )  # fmt: skip
