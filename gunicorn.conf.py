@@ -12,6 +12,9 @@ import logging
 from jobmatch.matching import preload
 
 preload_app = True
+# The access log names the path, never the query string nor the referring page: a desk search
+# (/staff/refer?q=...) carries the name, ID or mobile number typed into it.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 # The app's own notes (a snapshot loaded and by which process, the model served, jobs queued)
 # go to gunicorn's error log beside its own.
 logging.getLogger("jobmatch").setLevel(logging.INFO)

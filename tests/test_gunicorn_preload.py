@@ -61,7 +61,7 @@ def _paused(pid: int):
 
 @contextmanager
 def _gunicorn(app, tmp_path):
-    port, log = _free_port(), tmp_path / "gunicorn.log"
+    port, log, access = _free_port(), tmp_path / "gunicorn.log", tmp_path / "access.log"
     environment = os.environ | {
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "JOBMATCH_ENV": "development",  # a PostgreSQL URL would otherwise ask for Redis
@@ -73,7 +73,7 @@ def _gunicorn(app, tmp_path):
     with log.open("w") as stream:
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--preload", "wsgi:app"],
+             "--preload", "--access-logfile", str(access), "wsgi:app"],
             cwd=PROJECT_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=stream,
         )  # fmt: skip
     try:
@@ -81,7 +81,7 @@ def _gunicorn(app, tmp_path):
         while len(_workers(server.pid)) < 2 or not _answers(port):
             assert server.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
-        yield server, port, log
+        yield server, port, log, access
     finally:
         for pid in _workers(server.pid) if server.poll() is None else []:
             os.kill(pid, signal.SIGCONT)
@@ -104,8 +104,19 @@ def test_preloaded_workers_share_the_snapshot_and_answer_fresh(committing_app, t
     token = issue_token(make_quick_user("staff"))
     matches = f"/api/residents/{resident.id}/matches"
 
-    with _gunicorn(committing_app, tmp_path) as (server, port, log):
+    with _gunicorn(committing_app, tmp_path) as (server, port, log, access):
         assert "matching snapshot ready in the master" in log.read_text()
+        # What a clerk types into a search stays out of the access log; the path is there.
+        searched = "/staff/refer?q=13800138000&page=1"
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("GET", searched, headers={"Referer": f"http://x{searched}"})
+        connection.getresponse().read()
+        connection.close()
+        deadline = time.monotonic() + 5
+        while "/staff/refer" not in access.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "GET /staff/refer HTTP/1.1" in access.read_text()
+        assert "13800138000" not in access.read_text()
         one, other = _workers(server.pid)
         for paused in (other, one):  # each worker answers while the other is paused
             with _paused(paused):
