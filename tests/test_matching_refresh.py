@@ -16,8 +16,10 @@ from jobmatch.matching.snapshot import load_posts
 from jobmatch.matching.tables import ResidentRecord, ResidentTable, Vocabulary
 from jobmatch.residents.importer import import_roster
 from jobmatch.residents.models import Resident
+from jobmatch.training import enrollments
 from tests.factories import (
     make_application,
+    make_cohort,
     make_community,
     make_firm,
     make_post,
@@ -113,6 +115,20 @@ def test_a_bulk_update_and_an_import_name_every_resident_they_touch(refreshing_a
     assert answer["created"] == 2
     new_ids = set(db.session.scalars(select(Resident.id).where(Resident.id.not_in(ids))))
     assert {c for c in _changes_since(before)} == {("resident", rid) for rid in new_ids}
+
+
+def test_an_enrolment_names_its_resident_not_everything(town):
+    """Enrolling takes the cohort's lock by stamping its updated_at, which nothing matching
+    reads: the enrolment names its resident only, so that every server does not rebuild the
+    whole snapshot (its own copy, under gunicorn --preload) for each person enrolled."""
+    resident, cohort = town["residents"][0], make_cohort()
+    cache = service.engine().cache
+    cache.refresh_now()
+    loads, before = cache.full_loads, _last_change()
+    enrollments.enroll(make_quick_user("staff"), cohort.id, resident.id)
+    assert _changes_since(before) == [("resident", resident.id)]
+    cache.refresh_now()
+    assert cache.full_loads == loads and cache.residents_reloaded >= 1
 
 
 def test_a_move_reloads_one_resident_and_keeps_the_firm_records_exact(town):
