@@ -62,6 +62,19 @@ def test_a_resident_is_found_by_mobile_however_it_is_typed(app, typed):
     assert found(typed) == ([wanted.id], 1)
 
 
+def test_an_id_number_is_found_typed_as_a_mobile_may_be(app):
+    """Full-width or in groups, as a mobile is: a clerk's input method types both alike."""
+    wanted = make_resident(name="周玉梅", phone=MOBILE)
+    number = wanted.id_number
+    typed = [
+        f"{number[:6]} {number[6:14]} {number[14:]}",
+        number.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789X"}),
+        number.lower(),
+    ]
+    for text in typed:
+        assert found(text) == ([wanted.id], 1), text
+
+
 def test_numbers_that_are_no_mobile_are_sought_in_names(app):
     make_resident(name="周玉梅", phone=MOBILE)
     for text in ("1380013800", "12800138000", "138001380001", "+1 13800138000"):

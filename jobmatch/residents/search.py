@@ -1,9 +1,10 @@
 """Finding a resident at the desk: by any part of the name, the exact ID number or mobile.
 
 An ID number or a mobile number is looked up through its keyed hash, so the number itself
-never appears in a query (nor in a query log); a mobile may be typed with spaces, dashes or
-+86. A name matches anywhere in it, not only at the start. Results are paged and counted in
-full: a desk never shows "found 50" when there are more.
+never appears in a query (nor in a query log); either may be typed full-width or with
+spaces, a mobile also with dashes or +86. A name matches anywhere in it, not only at the
+start. Results are paged and counted in full: a desk never shows "found 50" when there are
+more.
 """
 
 import re
@@ -20,7 +21,7 @@ from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
 from jobmatch.residents.service import present
-from jobmatch.validators import parse_mobile
+from jobmatch.validators import normalise_text, parse_mobile
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 
@@ -36,8 +37,9 @@ def _mobile(text: str) -> str | None:
 def search_conditions(text: str, community_id: int | None) -> list:
     conditions = []
     text = text.strip()
-    if ID_NUMBER.match(text):
-        conditions.append(Resident.id_number_hash == cipher().lookup_hash(text.upper()))
+    number = normalise_text(text).upper()  # full-width or in groups, as a mobile may be
+    if ID_NUMBER.match(number):
+        conditions.append(Resident.id_number_hash == cipher().lookup_hash(number))
     elif mobile := _mobile(text):
         conditions.append(Resident.phone_hash == cipher().phone_hash(mobile))
     elif text:
