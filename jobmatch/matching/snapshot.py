@@ -255,14 +255,24 @@ def build_snapshot(session: Session, loaded_at: float) -> Snapshot:
         places = load_places(session)
         records = load_residents(session, places=places)
         residents = ResidentTable(records, vocabulary)
-        posts = PostTable(load_posts(session, outcomes=False), vocabulary)
-        firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
-        demand = Demand(day_key(today), firm_of)
-        for record in records:
-            demand.add(record.outcomes)
+        posts, demand = _posts_and_demand(session, vocabulary, today, residents.outcomes)
+    return Snapshot(vocabulary, residents, posts, loaded_at, today, demand, places)
+
+
+def _posts_and_demand(
+    session: Session, vocabulary: Vocabulary, today: date, outcomes: list
+) -> tuple[PostTable, Demand]:
+    """The post table, and the demand counters of ``today`` counted from every resident's
+    applications (``outcomes``, a resident a row) and applied to it."""
+    posts = PostTable(load_posts(session, outcomes=False), vocabulary)
+    firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
+    demand = Demand(day_key(today), firm_of)
+    for each in outcomes:
+        if each:
+            demand.add(each)
     demand.apply_to(posts)
     posts.version = next_serial()
-    return Snapshot(vocabulary, residents, posts, loaded_at, today, demand, places)
+    return posts, demand
 
 
 def reload_posts(session: Session, snapshot: Snapshot) -> PostTable:
@@ -278,12 +288,7 @@ def next_day(session: Session, snapshot: Snapshot, today: date) -> Snapshot:
     the resident rows hold (yesterday's decisions now count for the firms' records) and the
     post table reloaded; no resident is read again. The resident rows stay the pages they
     were: in a gunicorn worker, pages shared with the master (see preload.py)."""
-    posts = PostTable(load_posts(session, outcomes=False), snapshot.vocabulary)
-    firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
-    demand = Demand(day_key(today), firm_of)
-    for outcomes in snapshot.residents.outcomes:
-        if outcomes:
-            demand.add(outcomes)
-    demand.apply_to(posts)
-    posts.version = next_serial()
+    posts, demand = _posts_and_demand(
+        session, snapshot.vocabulary, today, snapshot.residents.outcomes
+    )
     return replace(snapshot, posts=posts, demand=demand, day=today)
