@@ -19,6 +19,16 @@ def test_packed_names_read_back_every_name_and_keep_later_changes():
         packed[6]
 
 
+def test_packed_names_are_set_by_row_as_a_list_is():
+    packed = PackedNames(["张三", "李四"])
+    packed[-1] = "王五"  # the last row, as in the list it replaces
+    assert [packed[0], packed[1], packed[-1]] == ["张三", "王五", "王五"]
+    for row in (2, -3):
+        with pytest.raises(IndexError):
+            packed[row] = "无此行"
+    assert len(packed) == 2
+
+
 def test_row_index_finds_rows_of_ids_in_any_order_and_those_added_since():
     ids = np.array([40, 7, 1_000_000, 12], dtype=np.int64)
     index = RowIndex(ids)

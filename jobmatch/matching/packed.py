@@ -23,20 +23,25 @@ class PackedNames:
     def __len__(self) -> int:
         return self._size
 
-    def __getitem__(self, row) -> str:
+    def _row(self, row) -> int:
+        """``row`` as a list reads it (from the end when negative); IndexError past either end."""
         row = int(row)
         if row < 0:
             row += self._size
+        if not 0 <= row < self._size:
+            raise IndexError(row)
+        return row
+
+    def __getitem__(self, row) -> str:
+        row = self._row(row)
         name = self._since.get(row)
         if name is not None:
             return name
-        if not 0 <= row < len(self._ends):
-            raise IndexError(row)
         start = int(self._ends[row - 1]) if row else 0
         return self._buffer[start : int(self._ends[row])].decode()
 
     def __setitem__(self, row, name: str) -> None:
-        self._since[int(row)] = name
+        self._since[self._row(row)] = name
 
     def append(self, name: str) -> None:
         self._since[self._size] = name
