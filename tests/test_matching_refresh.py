@@ -267,3 +267,14 @@ def test_a_new_day_recounts_the_firm_records_without_reading_residents_again(tow
         assert posts.firm_rate_lift[row] == pytest.approx(fresh[post_id].firm_rate_lift, abs=1e-12)
         assert posts.pending[row] == fresh[post_id].pending
     assert posts.firm_rate_lift.min() < 0
+
+
+def test_a_gunicorn_worker_of_an_inline_app_starts_no_refresh_thread(app):
+    """MATCHING_REFRESH = "inline" means every ranking applies the changes itself, with no
+    thread beside it: gunicorn.conf.py's post_worker_init starts none then either."""
+    from jobmatch.matching import preload
+
+    cache = service.engine().cache
+    assert not cache.background  # the test suite's setting
+    preload.start_worker(app)
+    assert cache._thread is None

@@ -197,7 +197,10 @@ class SnapshotCache:
         self.master_pid, self.master_asked = master_pid, False
 
     def start(self, app) -> None:
-        """Start this process's refresh thread now (a gunicorn worker, before any request)."""
+        """Start this process's refresh thread now (a gunicorn worker, before any request);
+        none when changes are applied inline (MATCHING_REFRESH = "inline")."""
+        if not self.background:
+            return
         with app.app_context():
             self._ensure_thread()
 
