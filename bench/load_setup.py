@@ -24,7 +24,7 @@ def database_url(workdir: Path) -> tuple[str, str | None]:
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith("postgresql"):
         return f"sqlite:///{workdir / 'bench.db'}", None
-    name = f"jobmatch_load_{os.getpid()}"
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'jobmatch_load')}_{os.getpid()}"
     with psycopg.connect(server.replace("+psycopg", ""), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.factories import make_firm, make_post
+from jobmatch.extensions import db
+from tests.factories import make_firm, make_post, make_skill
 
 
 def _post_ids(response) -> list[int]:
@@ -74,3 +75,17 @@ def test_a_bad_filter_is_told_beside_its_field_never_a_500(client, posts, query,
     assert f'id="{field}-error"' in page
     assert message in page
     assert _post_ids(response) == []
+
+
+def test_the_filter_lists_follow_a_new_or_renamed_firm(client, posts):
+    """The firm and skill lists are kept between requests (web/public.py) only while the
+    firms and the catalogue stay as they were."""
+    client.get("/")
+    firm = make_firm(name="新来的企业")
+    assert "新来的企业" in client.get("/").get_data(as_text=True)
+    firm.name = "改了名的企业"
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "改了名的企业" in page and "新来的企业" not in page
+    make_skill(name="新技能")
+    assert "新技能" in client.get("/").get_data(as_text=True)
