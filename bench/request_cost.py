@@ -8,7 +8,8 @@ move. For each it prints the median milliseconds, the milliseconds above the hea
 the SQL statements it sent (counted on the engine's before_cursor_execute).
 Run: .venv/bin/python bench/request_cost.py
 Settings: BENCH_ROUNDS (200 each), BENCH_PROFILE (kinds' names, e.g. "move,GET /": print their
-cProfile, top 40 by cumulative time), BENCH_SQL (1: print each kind's statements).
+cProfile, top 40 by cumulative time), BENCH_SQL (1: print each kind's statements;
+2: and where in jobmatch each was sent).
 """
 
 import cProfile
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,6 +45,14 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _caller() -> str:
+    """With BENCH_SQL=2, the project's frames that sent a statement."""
+    if os.environ.get("BENCH_SQL") != "2":
+        return ""
+    frames = [f for f in traceback.extract_stack() if "/jobmatch/" in f.filename]
+    return "  <- " + " < ".join(f"{Path(f.filename).stem}:{f.lineno}" for f in frames[::-1][:4])
+
+
 def _measure(fixture: dict, interview) -> None:
     from sqlalchemy import event
 
@@ -56,7 +66,7 @@ def _measure(fixture: dict, interview) -> None:
 
     def count(*args):
         if threading.get_ident() == serving:
-            statements.append(args[2])
+            statements.append(args[2] + _caller())
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
@@ -119,7 +129,8 @@ def _measure(fixture: dict, interview) -> None:
             )
             if os.environ.get("BENCH_SQL"):  # the statements of its last request
                 for statement in last[name]:
-                    print("      " + " ".join(statement.split())[:150])
+                    text, _, where = " ".join(statement.split()).partition(" <- ")
+                    print("      " + text[:60] + (f" <- {where}" if where else ""))
     for chosen in filter(None, os.environ.get("BENCH_PROFILE", "").split(",")):
         call = next(kinds[chosen] for kinds in groups.values() if chosen in kinds)
         profile = cProfile.Profile()

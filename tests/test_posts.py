@@ -370,3 +370,18 @@ def test_a_post_lists_its_codes_in_order(client, staff, firm):
     assert listed == [created]
     assert listed[0]["required_skills"] == ["a2", "a_sew", "b_weld"]
     assert listed[0]["required_certificates"] == ["a_cert", "z_cert"]
+
+
+def test_the_list_is_one_statement(client, firm):
+    from sqlalchemy import event
+
+    make_post(firm, required_skills=[make_skill()])
+    sent = []
+    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/api/posts").json
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    # The suite's own savepoints (conftest.py) are no part of the request's work.
+    assert len([s for s in sent if not s.startswith(("SAVEPOINT", "RELEASE"))]) == 1, sent

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, false, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
@@ -106,7 +106,8 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     resident = db.session.get(Resident, resident_id)
     if resident is None:
         raise Invalid("输入有误，请按提示修改。", {"resident_id": ["没有这位居民。"]})
-    post = db.session.get(Post, post_id)
+    # The firm along (one query): the notices name it.
+    post = db.session.get(Post, post_id, options=[joinedload(Post.firm)])
     if post is None:
         raise Invalid("输入有误，请按提示修改。", {"post_id": ["没有这个岗位。"]})
     _refuse_closed_post(post, clock.today())
@@ -139,8 +140,9 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
         db.session.rollback()
         raise Conflict("该居民已申请过这个岗位。") from None
     send(notices.on_open(application, resident, by_staff=status == ApplicationStatus.RECOMMENDED))
+    application_id = application.id  # the commit expires the objects; the id is all we need
     db.session.commit()
-    return get_application(user, application.id)
+    return _read_back(application_id)
 
 
 def _check_move(
@@ -185,7 +187,7 @@ def move_application(
     records when, where and whom to ask for; a hire closes the resident's other open
     applications (withdrawn, hired_elsewhere)."""
     application = get_application(user, application_id)
-    from_status = application.status
+    from_status, role = application.status, user.role
     _check_move(user, from_status, status, correction, application.reason)
     details = {
         "interview_at": interview_at,
@@ -256,13 +258,40 @@ def move_application(
         )
     )
     db.session.flush()
-    # The UPDATEs bypassed the objects loaded above; read the application and post afresh.
-    db.session.expire_all()
-    employment.on_application_moved(application.id, from_status, status)
-    messages = notices.on_move(application, from_status, user.role, correction)
+    # The UPDATEs bypassed the objects loaded above: what they wrote is read afresh (the
+    # application's written columns, the post's row), nothing else; the actor stays as it is.
+    db.session.expire(application, _MOVE_WRITES)
+    post = db.session.get(Post, application.post_id, options=[joinedload(Post.firm)])
+    db.session.expire(post, ["filled", "updated_at"])
+    employment.on_application_moved(application_id, from_status, status)
+    messages = notices.on_move(application, from_status, role, correction)
     if status == ApplicationStatus.HIRED:
         messages += closing.close_others_after_hire(application, now)
         messages += notices.on_hire(application)
     send(messages)
     db.session.commit()
-    return get_application(user, application.id)
+    return _read_back(application_id)
+
+
+# The columns a move's UPDATE writes (move_application).
+_MOVE_WRITES = [
+    "status",
+    "reason",
+    "note",
+    "hired_at",
+    "updated_at",
+    "interview_at",
+    "interview_place",
+    "interview_contact",
+    "interview_outcome",
+]
+
+
+def _read_back(application_id: int) -> Application:
+    """The application just written, with its history, as the answer: the caller was shown it
+    (or made it) in this request, so it is read by id, without the visibility join again."""
+    return db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id)
+        .options(selectinload(Application.history))
+    )
