@@ -104,8 +104,18 @@ def _codes(column, key, in_order: bool) -> object:
 
 
 def rows_statement() -> Select:
-    """The posts with what a list shows of them; filter and order it like ``select(Post)``."""
+    """The posts with what a list shows of them; filter and order it like ``select(Post)``.
+    Built once per kind of database (a Select is never changed, only copied by .where)."""
     in_order = _aggregates_in_order()
+    if in_order not in _STATEMENTS:
+        _STATEMENTS[in_order] = _rows_statement(in_order)
+    return _STATEMENTS[in_order]
+
+
+_STATEMENTS: dict[bool, Select] = {}
+
+
+def _rows_statement(in_order: bool) -> Select:
     return select(
         *(Post.__table__.c[key] for key in _COLUMNS),
         Firm.name.label("firm_name"),
