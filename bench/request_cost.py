@@ -8,7 +8,7 @@ move. For each it prints the median milliseconds, the milliseconds above the hea
 the SQL statements it sent (counted on the engine's before_cursor_execute).
 Run: .venv/bin/python bench/request_cost.py
 Settings: BENCH_ROUNDS (200 each), BENCH_PROFILE (kinds' names, e.g. "move,GET /": print their
-cProfile, top 40 by cumulative time), BENCH_SQL (1: print each kind's statements;
+cProfile, top 40 by cumulative time or BENCH_SORT), BENCH_SQL (1: print each kind's statements;
 2: and where in jobmatch each was sent).
 """
 
@@ -31,15 +31,16 @@ sys.path.insert(0, str(HERE))
 
 
 def main() -> None:
-    from load_run import _interview
-    from load_setup import _drop_database, prepare
+    # Not load_run: locust patches the standard library with gevent, which would time
+    # gevent's polling instead of the app's (bench/load.py seeds in a child for that reason).
+    from load_setup import _drop_database, interview, prepare
 
     workdir = Path(tempfile.mkdtemp(prefix="jobmatch-cost-"))
     prepare(workdir)
     fixture = json.loads((workdir / "fixture.json").read_text())
     try:
         os.environ.update(fixture["env"])
-        _measure(fixture, _interview)
+        _measure(fixture, interview)
     finally:
         _drop_database(fixture.get("made_database"))
         shutil.rmtree(workdir, ignore_errors=True)
@@ -139,7 +140,7 @@ def _measure(fixture: dict, interview) -> None:
             call()
         profile.disable()
         print(f"profile of {chosen}:")
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profile).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(40)
     with app.app_context():  # no connection left open on the database dropped next
         app.extensions["jobmatch_matching"].cache.stop()
         db.engine.dispose()

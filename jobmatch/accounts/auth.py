@@ -5,8 +5,9 @@ fingerprint of the password hash and to the user's session version, so that chan
 password, a reset or a disable ends every older token.
 
 A worker remembers a verified user for AUTH_CACHE_SECONDS (0: never), keyed on the user's
-credential version, which is read on every request: from Redis when REDIS_URL is set (no
-database connection at all), else by one primary-key query. A password change, reset, disable
+credential version, which is read on every request for a remembered user: from Redis when
+REDIS_URL is set (no database connection at all), else by one primary-key query. A user not
+remembered is read whole instead (one query; the row is where the version comes from). A password change, reset, disable
 or role change raises the version, so it ends the remembered sign-in in every worker at once.
 """
 
