@@ -7,8 +7,9 @@ password, a reset or a disable ends every older token.
 A worker remembers a verified user for AUTH_CACHE_SECONDS (0: never), keyed on the user's
 credential version, which is read on every request for a remembered user: from Redis when
 REDIS_URL is set (no database connection at all), else by one primary-key query. A user not
-remembered is read whole instead (one query; the row is where the version comes from). A password change, reset, disable
-or role change raises the version, so it ends the remembered sign-in in every worker at once.
+remembered is read whole instead (one query; the row is where the version comes from). A
+password change, reset, disable or role change raises the version, so it ends the remembered
+sign-in in every worker at once.
 """
 
 import hashlib
