@@ -5,7 +5,7 @@ skills and certificates (three statements) and dumped each field through marshma
 cost more than the reading. Here one statement reads the page: the posts' own columns, the
 firm's name joined, each post's skill and certificate codes aggregated in a correlated
 subquery, and the count of every match as a window function. ``PostRow.as_json`` is exactly
-PostOut's dump (tests/test_posts_api.py compares the two), so the API's answer is unchanged.
+PostOut's dump (tests/test_posts.py compares the two), so the API's answer is unchanged.
 """
 
 from dataclasses import dataclass
