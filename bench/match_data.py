@@ -73,6 +73,7 @@ def add_residents(count: int, seed: int = 1) -> None:
                     "id_number": number,
                     "id_number_hash": box.lookup_hash(f"{number}-{rid}"),
                     "phone": f"139{rid:08d}",
+                    "phone_hash": box.phone_hash(f"139{rid:08d}"),
                     "gender": "male" if int(first17[-1]) % 2 else "female",
                     "birth_date": born,
                     "education": rng.choice(educations),

@@ -9,6 +9,7 @@ the environment a development key is made on first run under the instance folder
 import hashlib
 import hmac
 import os
+from contextlib import suppress
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -17,6 +18,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, current_app
 from sqlalchemy import LargeBinary
 from sqlalchemy.types import TypeDecorator
+
+from jobmatch.validators import parse_mobile
 
 EXTENSION_KEY = "jobmatch_crypto"
 
@@ -49,6 +52,14 @@ class FieldCipher:
 
     def lookup_hash(self, plaintext: str) -> str:
         return hmac.new(self._lookup_key, plaintext.encode(), hashlib.sha256).hexdigest()
+
+    def phone_hash(self, phone: str) -> str:
+        """The keyed hash a resident is found by mobile with, of the number as ``parse_mobile``
+        writes it: 138 0013 8000, 138-0013-8000 and +86 13800138000 hash alike. Prefixed, so
+        it never equals the hash of an ID number or of anything else hashed here."""
+        with suppress(ValueError):  # no mainland mobile (none is stored so): hashed as it is
+            phone = parse_mobile(phone)
+        return self.lookup_hash(f"mobile:{phone}")
 
 
 def _development_key(instance_path: str) -> str:

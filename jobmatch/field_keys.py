@@ -37,6 +37,7 @@ RAW_RESIDENTS = table(
     column("id_number", LargeBinary),
     column("id_number_hash", String),
     column("phone", LargeBinary),
+    column("phone_hash", String),
 )
 
 
@@ -168,14 +169,15 @@ def rotate(old: FieldCipher, new: FieldCipher, batch_size: int = BATCH_SIZE, ech
         if not rows:
             break
         for resident_id, id_number, phone in rows:
-            number = old.decrypt(id_number)
+            number, mobile = old.decrypt(id_number), old.decrypt(phone)
             db.session.execute(
                 residents.update()
                 .where(residents.c.id == resident_id)
                 .values(
                     id_number=new.encrypt(number),
                     id_number_hash=new.lookup_hash(number),
-                    phone=new.encrypt(old.decrypt(phone)),
+                    phone=new.encrypt(mobile),
+                    phone_hash=new.phone_hash(mobile),
                 )
             )
         # The batch and the mark of how far it got are one transaction: a rerun resumes here.

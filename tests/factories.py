@@ -87,6 +87,7 @@ def make_resident(skills=(), groups=(), birth=date(1985, 6, 15), female=False, *
         "education": "junior_high",
     }
     values.update(fields)
+    values.setdefault("phone_hash", cipher().phone_hash(values["phone"]))
     resident = Resident(**values)
     resident.skill_links = [ResidentSkill(skill_code=code) for code in skills]
     resident.group_links = [ResidentGroup(group=group) for group in groups]

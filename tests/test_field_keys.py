@@ -6,11 +6,13 @@ import uuid
 import pytest
 from cryptography.fernet import Fernet
 
+from jobmatch.accounts.models import User
 from jobmatch.config import check_production_settings, is_production
 from jobmatch.crypto import FieldCipher
 from jobmatch.extensions import db
 from jobmatch.field_keys import CURRENT, ROTATION, FieldKeyCheck, rotate
 from jobmatch.residents.models import Resident
+from jobmatch.residents.search import search_residents
 from tests.conftest import TEST_FIELD_KEY, make_test_app
 from tests.factories import make_resident
 
@@ -152,12 +154,16 @@ def test_a_key_rotation_is_resumable_and_ends_under_the_new_key(start):
     assert "done: 3 residents" in result.output
     assert _check_rows(rotating) == {CURRENT: 0}
 
-    # The new key alone now reads every number, and finds each resident by its hash.
+    # The new key alone now reads every number, and finds each resident by its hashes.
     new_app = start(OTHER_KEY)
     with new_app.app_context():
         for resident in db.session.query(Resident):
             assert (resident.id_number, resident.phone) == people[resident.id]
             assert resident.id_number_hash == new.lookup_hash(resident.id_number)
+            assert resident.phone_hash == new.phone_hash(resident.phone)
+            typed = f"{resident.phone[:3]} {resident.phone[3:7]} {resident.phone[7:]}"
+            found, total = search_residents(User(role="staff"), typed, None, 1, 10)
+            assert ([person["id"] for person in found], total) == ([resident.id], 1)
         db.session.remove()
     with pytest.raises(SystemExit):
         start(TEST_FIELD_KEY)

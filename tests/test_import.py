@@ -142,7 +142,7 @@ def staff(app):
 BOUNDARY = "roster-boundary-7d1f"
 
 
-def upload(client, headers, filename, content, query=""):
+def upload(client, headers, filename, content, query="", path="/api/residents/import"):
     # The body is built in memory: the test client would spool a big file to a temporary file
     # that nothing closes when the app refuses the request unread.
     body = (
@@ -151,11 +151,20 @@ def upload(client, headers, filename, content, query=""):
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode() + content + f"\r\n--{BOUNDARY}--\r\n".encode()
     return client.post(
-        f"/api/residents/import{query}",
+        f"{path}{query}",
         data=body,
         headers=headers,
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
     )
+
+
+def as_foretold(answer: dict) -> dict:
+    """A committed import's answer as its dry run put it: only a commit knows new residents'
+    ids, which the commit answers (and the dry run leaves null)."""
+    rows = answer["rows"]
+    assert all(row["resident_id"] for row in rows if row["outcome"] != "rejected")
+    new = [{**row, "resident_id": None} if row["outcome"] == "created" else row for row in rows]
+    return {**answer, "rows": new}
 
 
 def rejected_fields(answer) -> dict[int, set[str]]:

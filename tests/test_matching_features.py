@@ -15,7 +15,7 @@ from jobmatch.matching.evaluation import evaluate
 from jobmatch.matching.features import FEATURE_INDEX, FEATURE_NAMES, History, pair_features
 from jobmatch.matching.reasons import ReasonWriter
 from jobmatch.matching.rerank import PriorityPolicy
-from jobmatch.matching.service import score_eligible, top_k
+from jobmatch.matching.scoring import score_eligible, top_k
 from jobmatch.matching.snapshot import Snapshot
 from jobmatch.matching.tables import (
     PostRecord,

@@ -38,6 +38,7 @@ WRITERS = {
     "POST /api/cohorts/<int:cohort_id>/sessions": STAFF,
     "POST /api/cohorts/<int:cohort_id>/subsidy/claims": STAFF,
     "POST /api/cohorts/<int:cohort_id>/enrollments": STAFF,
+    "POST /api/cohorts/<int:cohort_id>/roster": STAFF,
     "PATCH /api/enrollments/<int:enrollment_id>": STAFF,
     "POST /api/sessions/<int:session_id>/attendance": STAFF,
     "POST /api/enrollments/<int:enrollment_id>/assessment": STAFF,

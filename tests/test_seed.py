@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from jobmatch.accounts.models import User
 from jobmatch.applications.enums import SYSTEM_REASONS
 from jobmatch.applications.models import APPLICATION_STATUSES, REASONS
 from jobmatch.communities.models import Community, Grid
@@ -30,6 +31,7 @@ from jobmatch.models import (
     post_certificates,
     program_skills,
 )
+from jobmatch.residents.search import search_residents
 from jobmatch.seed.loader import table_counts
 from jobmatch.validators import age_on, parse_credit_code, parse_id_number, parse_mobile
 from tests.factories import make_firm, make_skill
@@ -69,22 +71,35 @@ def test_seed_loads_communities_grids_and_firms(seeded):
 
 
 def test_every_resident_has_a_valid_id_number_and_phone(seeded):
-    lookup = cipher().lookup_hash
+    box = cipher()
     # Columns, not Resident objects: the numbers are deferred and would load one row at a time.
     residents = db.session.execute(
-        select(Resident.id_number, Resident.id_number_hash, Resident.phone, Resident.gender,
-               Resident.birth_date, Resident.created_at)
+        select(Resident.id_number, Resident.id_number_hash, Resident.phone, Resident.phone_hash,
+               Resident.gender, Resident.birth_date, Resident.created_at)
     ).all()  # fmt: skip
     numbers = set()
     for resident in residents:
         parsed = parse_id_number(resident.id_number)
         assert parsed.area_code == "140222"
         assert (parsed.gender, parsed.birth_date) == (resident.gender, resident.birth_date)
-        assert resident.id_number_hash == lookup(parsed.number)
+        assert resident.id_number_hash == box.lookup_hash(parsed.number)
         assert parse_mobile(resident.phone) == resident.phone
+        assert resident.phone_hash == box.phone_hash(resident.phone)
         assert 16 <= age_on(resident.birth_date, resident.created_at.date()) <= 65
         numbers.add(parsed.number)
     assert len(numbers) == len(residents)
+
+
+def test_a_seeded_resident_is_found_at_the_desk_by_mobile(seeded):
+    resident = db.session.execute(
+        select(Resident.id, Resident.phone).order_by(Resident.id.desc()).limit(1)
+    ).one()
+    typed = f"+86 {resident.phone[:3]}-{resident.phone[3:7]}-{resident.phone[7:]}"
+    people, total = search_residents(User(role="staff"), typed, None, 1, 50)
+    sharing = db.session.scalar(
+        select(func.count(Resident.id)).where(Resident.phone_hash == cipher().phone_hash(typed))
+    )
+    assert resident.id in [person["id"] for person in people] and total == sharing >= 1
 
 
 def test_passed_training_confers_the_program_s_skills(seeded):

@@ -169,6 +169,7 @@ def test_a_500_on_a_page_shows_no_exception_text(isolated_app):
         ("firm", "/firm/applications/1/move", {"status": "interview"}),
         ("staff", "/staff/residents/new", {"name": "张三"}),
         ("staff", "/staff/import", {}),
+        ("staff", "/staff/cohorts/1/roster", {}),
         ("staff", "/staff/refer", {"resident_id": "1", "post_id": "1"}),
         ("staff", "/staff/allocate/1/refer", {"post_id": "1"}),
         ("staff", "/staff/allocate", {}),

@@ -1,8 +1,9 @@
-"""Resident search at the staff desk: any part of the name, paged and fully counted."""
+"""Resident search at the staff desk: any part of the name, the ID number or the mobile, paged
+and fully counted."""
 
 import pytest
 
-from tests.factories import make_resident
+from tests.factories import make_cohort, make_resident
 from tests.web_helpers import post_form, signed_in
 
 
@@ -37,3 +38,22 @@ def test_a_page_number_no_database_can_reach_is_refused_not_a_server_error(clien
     signed_in(client, "staff")
     response = client.get(path.format(10**30))
     assert response.status_code < 500
+
+
+def test_the_desk_finds_a_resident_by_mobile_and_shows_the_numbers_as_before(client, staff_user):
+    wanted = make_resident(name="周玉梅", phone="13800138000")
+    make_resident(name="周玉兰", phone="13800138001")
+    refer = client.get("/staff/refer", query_string={"q": "138-0013-8000"}).get_data(as_text=True)
+    assert "或手机号查找" in refer  # the search box says a mobile number is sought too
+    assert "找到 1 位居民" in refer and "周玉兰" not in refer
+    card = refer.split(f'data-resident-id="{wanted.id}"')[1].split("</article>")[0]
+    assert "周玉梅" in card and "13800138000" in card  # staff see the phone here, as before
+
+    # The enrolment page posts the number and lists ID numbers masked, phones not at all.
+    path = f"/staff/cohorts/{make_cohort().id}/enrol"
+    assert "或手机号" in client.get(path).get_data(as_text=True)
+    page = post_form(client, path, {"search": "1", "q": "+86 138 0013 8000"}).get_data(as_text=True)
+    assert "找到 1 位居民" in page and "周玉兰" not in page
+    row = page.split(f'<tr data-resident-id="{wanted.id}">')[1].split("</tr>")[0]
+    assert "周玉梅" in row and "13800138000" not in row
+    assert wanted.id_number not in row and wanted.id_number[:6] in row

@@ -29,7 +29,8 @@ from jobmatch.applications.models import Application
 from jobmatch.errors import Forbidden, Invalid
 from jobmatch.extensions import db
 from jobmatch.matching.reasons import ReasonWriter
-from jobmatch.matching.service import engine, score_eligible
+from jobmatch.matching.scoring import score_eligible
+from jobmatch.matching.service import engine
 
 MAX_CELLS = 30_000_000
 FORBIDDEN = 1e6

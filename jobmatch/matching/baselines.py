@@ -14,6 +14,17 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def linear(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``X @ weights``, a column at a time in one fixed order: each row's sum is rounded the
+    same way however many rows come with it and however they lie in memory. BLAS's is not
+    (its last bits move with the number of rows), so a post's candidates scanned in blocks
+    (scoring.py) could break ties otherwise than the whole table."""
+    total, term = np.zeros(len(X)), np.empty(len(X))
+    for column, weight in enumerate(weights):
+        total += np.multiply(X[:, column], weight, out=term)
+    return total
+
+
 class LinearExplainer:
     """Per-feature contributions w_i * (x_i - centre_i) / scale_i of a linear score."""
 
@@ -61,7 +72,7 @@ class RulesRanker:
         self.explainer = LinearExplainer(RULE_WEIGHTS, RULE_CENTRE)
 
     def score(self, X: np.ndarray) -> np.ndarray:
-        return sigmoid(X @ RULE_WEIGHTS + RULE_BIAS)
+        return sigmoid(linear(X, RULE_WEIGHTS) + RULE_BIAS)
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
         return self.explainer.contributions(X)

@@ -29,7 +29,8 @@ COUNTIES = 10
 COMMUNITIES_PER_COUNTY = 8
 BATCH = 10_000
 RESIDENT_COLUMNS = (
-    "id", "name", "id_number", "id_number_hash", "phone", "gender", "birth_date", "education",
+    "id", "name", "id_number", "id_number_hash", "phone", "phone_hash", "gender", "birth_date",
+    "education",
     "community_id", "grid_id", "desired_wage", "shift_preference", "max_commute_km",
     "employment_status", "created_at", "updated_at",
 )  # fmt: skip
@@ -76,9 +77,11 @@ def _rows(count: int, start: int, places, skills, rng: random.Random, encrypt):
         first17 = f"9{(rid // 1000) % 100_000:05d}{born:%Y%m%d}{rid % 1000:03d}"
         number = first17 + id_check_char(first17)
         community, grid = rng.choice(places)
+        phone = f"139{rid:08d}"
         resident = {
             "id": rid, "name": f"居民{rid}", "id_number": encrypt(number),
-            "id_number_hash": box.lookup_hash(number), "phone": encrypt(f"139{rid:08d}"),
+            "id_number_hash": box.lookup_hash(number), "phone": encrypt(phone),
+            "phone_hash": box.phone_hash(phone),
             "gender": "male" if int(first17[-1]) % 2 else "female", "birth_date": born,
             "education": rng.choice(EDUCATIONS), "community_id": community, "grid_id": grid,
             "desired_wage": rng.randrange(25, 55) * 100,

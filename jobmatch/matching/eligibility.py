@@ -15,7 +15,7 @@ from datetime import date
 
 import numpy as np
 
-from jobmatch.matching.tables import PostTable, ResidentTable, day_key
+from jobmatch.matching.tables import PostTable, ResidentTable, asked_columns, day_key
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -73,7 +73,6 @@ def eligible(
     limit = residents.max_commute[ri]
     with np.errstate(invalid="ignore"):
         ok = ok & (np.isnan(limit) | (distance <= limit))
-    if posts.certificates.any():
-        missing = posts.certificates[pi] & ~residents.certificates[ri]
-        ok = ok & ~missing.any(axis=-1)
+    for held, required in asked_columns(residents.certificates, ri, posts.certificates[pi]):
+        ok = ok & (held | ~required)
     return ok

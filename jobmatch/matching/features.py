@@ -15,7 +15,7 @@ import numpy as np
 
 from jobmatch.applications.enums import FINISHED_STATUSES, ApplicationStatus
 from jobmatch.matching.eligibility import age_on, commute_km
-from jobmatch.matching.tables import PostTable, ResidentTable
+from jobmatch.matching.tables import PostTable, ResidentTable, asked_columns
 
 FEATURES_VERSION = "2026.2"
 FEATURE_NAMES = (
@@ -119,14 +119,15 @@ def pair_features(
     """Feature matrix (n_pairs, len(FEATURE_NAMES)) for the broadcast pairs (ri, pi)."""
     if distance is None:
         distance = commute_km(residents, posts, ri, pi)
-    held = residents.skills[ri]
-    required = posts.required_skills[pi]
-    n_required = posts.required_count[pi]
-    n_held = (held & required).sum(axis=-1)
+    n_required, n_held, related, training = posts.required_count[pi], 0, False, 0.0
+    for held, required in asked_columns(residents.skills, ri, posts.required_skills[pi]):
+        n_held = n_held + (held & required)
     coverage = np.where(n_required > 0, n_held / np.maximum(n_required, 1), 1.0)
     missing = np.minimum(n_required - n_held, 5.0)
-    related = (held & posts.occupation_skills[pi]).any(axis=-1)
-    training = (residents.completed[ri] * posts.training_relevance[pi]).max(axis=-1)
+    for held, occupation in asked_columns(residents.skills, ri, posts.occupation_skills[pi]):
+        related = related | (held & occupation)
+    for done, relevance in asked_columns(residents.completed, ri, posts.training_relevance[pi]):
+        training = np.maximum(training, done * relevance)
     skilled = posts.skilled[pi]
 
     unknown = np.isnan(distance)
@@ -196,7 +197,8 @@ def pair_features(
         posts.perks[pi],
         firm_lift,
     )
-    matrix = np.empty(columns[0].shape + (len(FEATURE_NAMES),), dtype=np.float64)
+    # Filled a feature at a time, each into contiguous memory: the rows are its transpose.
+    matrix = np.empty((len(FEATURE_NAMES), *columns[0].shape), dtype=np.float64)
     for i, column in enumerate(columns):
-        matrix[..., i] = column
-    return matrix.reshape(-1, len(FEATURE_NAMES))
+        matrix[i] = column
+    return matrix.reshape(len(FEATURE_NAMES), -1).T

@@ -23,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from jobmatch.matching.baselines import sigmoid
+from jobmatch.matching.baselines import linear, sigmoid
 from jobmatch.matching.features import FEATURE_INDEX, FEATURE_NAMES
 
 # Knots of the piecewise-linear splines, in the feature's own units (fixed: documented, stable
@@ -141,7 +141,7 @@ class PipelineRanker:
     def log_odds(self, X: np.ndarray) -> np.ndarray:
         """Uncalibrated: the same arithmetic as the pipeline's decision_function, without its
         per-call validation (which costs more than the product for a hundred posts)."""
-        return self.design.transform(X) @ self.weights + self.intercept
+        return linear(self.design.transform(X), self.weights) + self.intercept
 
     def score(self, X: np.ndarray) -> np.ndarray:
         slope, shift = self.calibration

@@ -32,6 +32,7 @@ from jobmatch.matching.card import build_card, render_markdown
 from jobmatch.matching.model import PipelineRanker
 from jobmatch.matching.registry import ModelStore, UntrustedModel
 from jobmatch.matching.rerank import PriorityPolicy, exposure_report
+from jobmatch.matching.scoring import score_eligible
 from jobmatch.matching.selection import (
     calibration_report,
     choose,
@@ -39,7 +40,7 @@ from jobmatch.matching.selection import (
     judge,
     leak_checks,
 )
-from jobmatch.matching.service import engine, score_eligible
+from jobmatch.matching.service import engine
 from jobmatch.matching.snapshot import Snapshot, load_posts, load_residents, load_vocabulary
 from jobmatch.matching.training import (
     RELEVANCE,

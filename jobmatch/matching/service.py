@@ -10,7 +10,6 @@ The access-checking wrappers used by the routes follow at the end.
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 from flask import Flask, current_app
@@ -20,12 +19,12 @@ from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.errors import Forbidden, NotFound
-from jobmatch.matching.eligibility import commute_km, eligible
 from jobmatch.matching.features import pair_features
 from jobmatch.matching.reasons import ReasonWriter
 from jobmatch.matching.refresh import SnapshotCache
 from jobmatch.matching.registry import ServedModel
 from jobmatch.matching.rerank import PriorityPolicy
+from jobmatch.matching.scoring import best_candidates, score_eligible, top_k
 from jobmatch.matching.snapshot import Snapshot
 from jobmatch.matching.tables import day_key
 
@@ -122,45 +121,6 @@ def engine() -> MatchingEngine:
     return current_app.extensions[EXTENSION]
 
 
-@dataclass
-class Scored:
-    ri: np.ndarray
-    pi: np.ndarray
-    distance: np.ndarray
-    X: np.ndarray
-    model_score: np.ndarray
-
-
-def score_eligible(snapshot: Snapshot, ranker, ri, pi, today: date) -> Scored:
-    """Eligible pairs among the broadcast (ri, pi), their features and model scores."""
-    residents, posts = snapshot.residents, snapshot.posts
-    one_resident, one_post = np.size(ri) == 1, np.size(pi) == 1
-    distance = commute_km(residents, posts, ri, pi)
-    mask = eligible(residents, posts, ri, pi, today, distance)
-    ri_all, pi_all, distance = np.broadcast_arrays(ri, pi, distance)
-    ri, pi, distance = ri_all[mask], pi_all[mask], distance[mask]
-    # One post (or resident) stays one row that broadcasts, rather than n gathered copies.
-    X = pair_features(
-        residents,
-        posts,
-        ri[:1] if one_resident else ri,
-        pi[:1] if one_post else pi,
-        day_key(today),
-        distance=distance,
-    )
-    return Scored(ri, pi, distance, X, ranker.score(X) if len(X) else np.zeros(0))
-
-
-def top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best scores, ties broken by the smaller id, deterministically."""
-    if len(scores) > k:
-        threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
-        keep = np.flatnonzero(scores >= threshold)
-    else:
-        keep = np.arange(len(scores))
-    return keep[np.lexsort((ids[keep], -scores[keep]))][:k]
-
-
 def post_summary(snapshot: Snapshot, p: int) -> dict:
     post = snapshot.posts.records[p]
     return {
@@ -233,9 +193,11 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
         pi = np.flatnonzero(open_posts)
     elif not open_posts[pi].all():
         return []
-    if ri is None:
-        ri = np.arange(len(residents))
-    scored = score_eligible(snapshot, ranker, ri, pi, today)
+    if ri is None:  # every resident, a block at a time: only the best few are kept
+        keep = limit + matching.policy.places
+        scored = best_candidates(snapshot, ranker, int(pi[0]), today, keep)
+    else:
+        scored = score_eligible(snapshot, ranker, ri, pi, today)
     score = scored.model_score
     moved = np.zeros(len(score), dtype=np.int64)
     crowded = posts.pending[scored.pi] >= matching.multiple * posts.openings_left[scored.pi]

@@ -120,6 +120,17 @@ class Vocabulary:
         return matrix
 
 
+def asked_columns(resident_matrix: np.ndarray, ri, post_rows: np.ndarray):
+    """(residents' column at rows ``ri``, posts' column) for each column of a matrix (skills,
+    programs) that some of these posts ask about (non-zero): the others add nothing to a count,
+    an any or a max of non-negative values. A post asks about one or two of dozens, so one
+    post against a million residents reads a few columns, each in one pass, rather than
+    gathering every column and reducing along each short row."""
+    width = post_rows.shape[-1]
+    for column in np.flatnonzero(post_rows.reshape(-1, width).any(axis=0)):
+        yield resident_matrix[ri, column], post_rows[..., column]
+
+
 def occupation_relevance(post_code: str | None, other: str | None) -> float:
     """1 for the same occupation, 0.5 for the same small group (6-05-01), 0.25 for the middle."""
     if not post_code or not other:

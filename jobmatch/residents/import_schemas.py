@@ -52,8 +52,19 @@ ROW_OUTCOME = {
     "properties": {
         "row": {"type": "integer"},
         "name": {"type": "string"},
+        "id_number": {
+            "type": "string",
+            "nullable": True,
+            "description": "masked; null where the row's ID number could not be read",
+        },
         "outcome": {"type": "string", "enum": ["created", "updated", "unchanged", "rejected"]},
         "changes": {"type": "array", "items": {"type": "string"}, "description": "fields"},
+        "resident_id": {
+            "type": "integer",
+            "nullable": True,
+            "description": "the resident registered or found; null for a rejected row, and "
+            "for a new one in a dry run",
+        },
     },
 }
 

@@ -23,6 +23,7 @@ from jobmatch.residents.roster_files import read_roster
 from jobmatch.residents.roster_guard import too_many_rows
 from jobmatch.residents.roster_rows import RosterRow, clean_row, is_footer
 from jobmatch.residents.roster_save import Stored
+from jobmatch.validators import mask_id_number
 
 
 def max_rows() -> int:
@@ -40,14 +41,26 @@ def import_roster(
     columns, rows, catalogues = read_rows(filename, data)
     stored = roster_save.load_stored([row.id_hash for row in rows if row.id_hash])
     plan = [decide(row, stored, catalogues) for row in rows]
-    if not dry_run:
-        roster_save.save(plan, stored, progress)
+    created = {} if dry_run else roster_save.save(plan, stored, progress)
+    for item in plan:
+        item["resident_id"] = _resident_id(item, stored, created)
     return answer(plan, columns, dry_run)
 
 
-def count_rows(filename: str, data: bytes) -> int:
-    """How many data rows the roster has; past the row limit it is refused here, at once."""
-    limit = max_rows()
+def _resident_id(item: dict[str, Any], stored: dict[str, Stored], created: dict[str, int]):
+    """The row's resident: found by ID hash, or just registered (none yet in a dry run)."""
+    row: RosterRow = item["row"]
+    if item["outcome"] == "rejected":
+        return None
+    if item["outcome"] == "created":
+        return created.get(row.id_hash)
+    return stored[row.id_hash].id
+
+
+def count_rows(filename: str, data: bytes, limit: int | None = None) -> int:
+    """How many data rows the roster has; past the row limit (ROSTER_MAX_ROWS, or ``limit``)
+    it is refused here, at once, before anything is saved."""
+    limit = max_rows() if limit is None else limit
     raw_rows = read_roster(filename, data, limit)
     columns = find_header(raw_rows)
     count = 0
@@ -134,8 +147,10 @@ def answer(plan: list[dict[str, Any]], columns: Columns, dry_run: bool) -> dict[
             {
                 "row": row.row,
                 "name": row.name,
+                "id_number": mask_id_number(row.identity.number) if row.identity else None,
                 "outcome": item["outcome"],
                 "changes": sorted(item["changes"]),
+                "resident_id": item["resident_id"],
             }
         )
     return {

@@ -40,6 +40,9 @@ class Resident(Versioned, Timestamps, db.Model):
     # Keyed hash of the ID number: unique, and the way a resident is found by ID number.
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     phone: Mapped[str] = mapped_column(EncryptedText, deferred=True, deferred_group="pii")
+    # Keyed hash of the mobile number (FieldCipher.phone_hash), the way staff find a resident
+    # by mobile; not unique, as family members may share one phone.
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
     gender: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date] = mapped_column(index=True)
     education: Mapped[str] = mapped_column(String(32), default=Education.OTHER)

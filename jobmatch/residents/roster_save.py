@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from jobmatch.crypto import cipher
 from jobmatch.database import utcnow
 from jobmatch.education import Education
 from jobmatch.errors import Conflict
@@ -112,8 +113,13 @@ def changes(existing: Stored, values: dict[str, Any], row: RosterRow) -> dict[st
     return found
 
 
-def save(plan: list[dict], stored: dict[str, Stored], progress: Callable | None = None) -> None:
-    """Write the plan in one transaction; a concurrent registration of the same person is 409."""
+def save(
+    plan: list[dict], stored: dict[str, Stored], progress: Callable | None = None
+) -> dict[str, int]:
+    """Write the plan in one transaction; a concurrent registration of the same person is 409.
+
+    Answers the new residents' ids by ID hash, so that a caller can act on them (enrol them).
+    """
     created = [item["row"] for item in plan if item["outcome"] == "created"]
     changed = [item for item in plan if item["outcome"] == "updated"]
     total, done = len(created) + len(changed), 0
@@ -149,6 +155,7 @@ def save(plan: list[dict], stored: dict[str, Stored], progress: Callable | None 
     except IntegrityError:
         db.session.rollback()
         raise Conflict("导入时有人同时登记了名册中的居民，请重新导入。") from None
+    return ids
 
 
 def _ids(hashes: list[str]) -> dict[str, int]:
@@ -162,12 +169,14 @@ def _ids(hashes: list[str]) -> dict[str, int]:
 
 
 def _insert(rows: list[RosterRow], now) -> None:
+    box = cipher()
     params = [
         {
             **DEFAULTS,
             **row.values,
             "id_number": row.identity.number,
             "id_number_hash": row.id_hash,
+            "phone_hash": box.phone_hash(row.values["phone"]),
             "gender": row.identity.gender,
             "birth_date": row.identity.birth_date,
             "created_at": now,
@@ -187,6 +196,8 @@ def _update(items: list[dict], stored: dict[str, Stored], now) -> None:
         params = {name: value for name, value in item["changes"].items() if name in FIELDS}
         if not params:
             continue
+        if "phone" in params:
+            params["phone_hash"] = cipher().phone_hash(params["phone"])
         params |= {"id": stored[item["row"].id_hash].id, "updated_at": now}
         batches.setdefault(frozenset(params), []).append(params)
     # The ORM's bulk update by key checks and counts up each row's version (Versioned), so it

@@ -1,8 +1,9 @@
-"""Finding a resident at the desk: by any part of the name, or by the exact ID number.
+"""Finding a resident at the desk: by any part of the name, the exact ID number or mobile.
 
-An ID number is looked up through its keyed hash, so the number itself never appears in a
-query (nor in a query log); a name matches anywhere in it, not only at the start. Results are
-paged and counted in full: a desk never shows "found 50" when there are more.
+An ID number or a mobile number is looked up through its keyed hash, so the number itself
+never appears in a query (nor in a query log); a mobile may be typed with spaces, dashes or
++86. A name matches anywhere in it, not only at the start. Results are paged and counted in
+full: a desk never shows "found 50" when there are more.
 """
 
 import re
@@ -19,8 +20,17 @@ from jobmatch.errors import Forbidden
 from jobmatch.extensions import db
 from jobmatch.residents.models import Resident
 from jobmatch.residents.service import present
+from jobmatch.validators import parse_mobile
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+
+
+def _mobile(text: str) -> str | None:
+    """The mobile number ``text`` is, as stored; None when it is no mobile number."""
+    try:
+        return parse_mobile(text)
+    except ValueError:
+        return None
 
 
 def search_conditions(text: str, community_id: int | None) -> list:
@@ -28,6 +38,8 @@ def search_conditions(text: str, community_id: int | None) -> list:
     text = text.strip()
     if ID_NUMBER.match(text):
         conditions.append(Resident.id_number_hash == cipher().lookup_hash(text.upper()))
+    elif mobile := _mobile(text):
+        conditions.append(Resident.phone_hash == cipher().phone_hash(mobile))
     elif text:
         conditions.append(Resident.name.contains(text, autoescape=True))
     if community_id is not None:

@@ -115,6 +115,7 @@ def create_resident(actor: User, data: dict[str, Any]) -> dict[str, Any]:
         gender=identity.gender,
         birth_date=identity.birth_date,
         phone=data["phone"],
+        phone_hash=cipher().phone_hash(data["phone"]),
         education=data.get("education", "other"),
         community_id=data.get("community_id"),
         grid_id=data.get("grid_id"),
@@ -176,6 +177,8 @@ def update_resident(actor: User, resident_id: int, data: dict[str, Any]) -> dict
         resident.group_links = [kept.get(group) or ResidentGroup(group=group) for group in wanted]
     if "name" in data:
         data["name"] = normalise_name(data["name"])
+    if "phone" in data:
+        data["phone_hash"] = cipher().phone_hash(data["phone"])
     for field, value in data.items():
         setattr(resident, field, value)
     _commit()

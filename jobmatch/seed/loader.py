@@ -213,7 +213,7 @@ def _load(directory: Path, today: date) -> tuple[bool, dict[str, int]]:
         {g["id"]: g["community_id"] for g in grids},
         community_ids,
         skill_codes,
-        cipher().lookup_hash,
+        cipher(),
         today,
     )
     _refuse_known_residents(residents)

@@ -1,12 +1,12 @@
 """Seed files about people: residents, training, piecework and the application history."""
 
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from jobmatch.applications.models import APPLICATION_STATUSES, REASONS
+from jobmatch.crypto import FieldCipher
 from jobmatch.education import parse_education
 from jobmatch.residents.models import EMPLOYMENT_STATUSES, PRIORITY_GROUPS, SHIFT_PREFERENCES
 from jobmatch.seed.files import SeedError, local_time, read, unique
@@ -26,7 +26,7 @@ def read_residents(
     grid_community: dict[int, int],
     communities: set[int],
     skills: set[str],
-    lookup_hash: Callable[[str], str],
+    box: FieldCipher,
     today: date,
 ):
     """Residents (ID and phone in clear: the column type encrypts them), groups, declared skills."""
@@ -38,6 +38,7 @@ def read_residents(
         unique(row, "id", resident_id, ids)
         person = row.parse("id_number", lambda v: parse_id_number(v, today))
         unique(row, "id_number", person.number, numbers)
+        phone = row.parse("phone", parse_mobile)
         registered_on = row.day("registered_on", optional=True) or today
         if person.age_on(registered_on) < MIN_WORKING_AGE:
             raise row.fail(f"登记时未满{MIN_WORKING_AGE}周岁。", "id_number")
@@ -50,8 +51,9 @@ def read_residents(
                 "id": resident_id,
                 "name": row.text("name", 64),
                 "id_number": person.number,
-                "id_number_hash": lookup_hash(person.number),
-                "phone": row.parse("phone", parse_mobile),
+                "id_number_hash": box.lookup_hash(person.number),
+                "phone": phone,
+                "phone_hash": box.phone_hash(phone),
                 "gender": person.gender,
                 "birth_date": person.birth_date,
                 "education": row.parse("education", parse_education),

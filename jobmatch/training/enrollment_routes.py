@@ -7,8 +7,11 @@ from flask_smorest import Blueprint
 
 from jobmatch.accounts.auth import STAFF_ROLES, current_user
 from jobmatch.api_docs import secured
-from jobmatch.training import attendance, enrollments
-from jobmatch.training.docs import ERRORS
+from jobmatch.residents.import_schemas import ImportArgs
+from jobmatch.residents.schemas import RosterUpload
+from jobmatch.training import attendance, cohort_roster, enrollments
+from jobmatch.training.docs import ERRORS, ROSTER_ERRORS
+from jobmatch.training.roster_schemas import CohortRosterResult
 from jobmatch.training.schemas import (
     AssessmentCreate,
     AssessmentOut,
@@ -63,6 +66,29 @@ class CohortEnrollments(MethodView):
     def post(self, data, cohort_id):
         """Enroll a resident: a seat must be left and the timetable free (else 409)."""
         return enrollments.enroll(current_user(), cohort_id, data["resident_id"])
+
+
+@blp.route("/cohorts/<int:cohort_id>/roster")
+class CohortRoster(MethodView):
+    @secured(blp, 404, 409, 413, 415, 422, roles=STAFF_ROLES, descriptions=ROSTER_ERRORS)
+    @blp.arguments(ImportArgs, location="query")
+    @blp.arguments(RosterUpload, location="files")
+    @blp.response(200, CohortRosterResult)
+    def post(self, args, upload, cohort_id):
+        """Upload a roster (.xlsx, .xls, .ods or .csv) into the cohort: import, then enrol.
+
+        Every row goes through the roster import (POST /api/residents/import): new residents
+        are registered, known ones found by ID number, bad rows rejected with their reasons.
+        Then every saved resident is enrolled as POST .../enrollments does, each refusal (full,
+        a clashing class) answered on its row; one already on the list is ``already``. Sending
+        the same file again registers and enrols nobody twice. ``?dry_run=1`` answers the same
+        and saves nothing. A file of more rows than a class could have is refused (413) before
+        anything is saved.
+        """
+        file = upload["file"]
+        return cohort_roster.upload_roster(
+            current_user(), cohort_id, file.filename or "", file.read(), dry_run=args["dry_run"]
+        )
 
 
 @blp.route("/enrollments/<int:enrollment_id>")

@@ -74,30 +74,59 @@ def _clashing_cohort(cohort_id: int, resident_id: int) -> tuple[str, date] | Non
     return None if row is None else (row[0], row[1])
 
 
-def _take_seat(cohort: Cohort, resident_id: int) -> None:
-    """Check, under the cohort's and the resident's locks, that a seat may be taken."""
-    if cohort.enrolled >= cohort.capacity:
+class AlreadyEnrolled(Conflict):
+    """The resident is on the cohort's list already, in whatever status: nothing to do."""
+
+    def __init__(self, existing: Enrollment):
+        status = EnrollmentStatus(existing.status).label
+        if existing.status == EnrollmentStatus.DROPPED:
+            status += f"，可改回{EnrollmentStatus.ENROLLED.label}"
+        super().__init__(f"该居民已在本期名单中（报名记录 {existing.id}，{status}）。")
+        self.enrollment_id = existing.id
+        self.status = existing.status
+
+
+def _take_seat(cohort: Cohort, resident_id: int | None, planned: int = 0) -> None:
+    """Check, under the cohort's and the resident's locks, that a seat may be taken.
+
+    ``planned``: seats a preview has already given to earlier people; ``resident_id`` None is
+    someone a preview would register, who has no other class to clash with.
+    """
+    if cohort.enrolled + planned >= cohort.capacity:
         raise Conflict(f"本期已满员（{cohort.capacity}人）。")
-    clash = _clashing_cohort(cohort.id, resident_id)
+    clash = None if resident_id is None else _clashing_cohort(cohort.id, resident_id)
     if clash is not None:
         raise Conflict(f"该居民已报名的「{clash[0]}」在{clash[1]}与本期上课时间冲突。")
 
 
-def enroll(actor: User, cohort_id: int, resident_id: int) -> Enrollment:
-    require_staff(actor)
-    cohort = lock_cohort(cohort_id)
-    if not lock_residents([resident_id]):
-        raise Invalid("居民不存在。", {"resident_id": ["没有这个居民。"]})
+def _refuse_if_listed(cohort_id: int, resident_id: int) -> None:
     existing = db.session.scalars(
         select(Enrollment).where(
             Enrollment.cohort_id == cohort_id, Enrollment.resident_id == resident_id
         )
     ).first()
     if existing is not None:
-        status = EnrollmentStatus(existing.status).label
-        if existing.status == EnrollmentStatus.DROPPED:
-            status += f"，可改回{EnrollmentStatus.ENROLLED.label}"
-        raise Conflict(f"该居民已在本期名单中（报名记录 {existing.id}，{status}）。")
+        raise AlreadyEnrolled(existing)
+
+
+def check_enrollment(actor: User, cohort: Cohort, resident_id: int | None, planned: int) -> None:
+    """What ``enroll`` would refuse, read without locks or writes: a preview's answer.
+
+    Raises the same errors as ``enroll``; ``planned`` seats are counted as already taken.
+    """
+    require_staff(actor)
+    if resident_id is not None:
+        _refuse_if_listed(cohort.id, resident_id)
+    _take_seat(cohort, resident_id, planned)
+
+
+def enroll(actor: User, cohort_id: int, resident_id: int) -> Enrollment:
+    """Enrol a resident: a seat left, a free timetable, not on the list yet (AlreadyEnrolled)."""
+    require_staff(actor)
+    cohort = lock_cohort(cohort_id)
+    if not lock_residents([resident_id]):
+        raise Invalid("居民不存在。", {"resident_id": ["没有这个居民。"]})
+    _refuse_if_listed(cohort_id, resident_id)
     _take_seat(cohort, resident_id)
     enrollment = Enrollment(
         cohort_id=cohort_id, resident_id=resident_id, status=EnrollmentStatus.ENROLLED

@@ -45,3 +45,23 @@ class AttendanceMark(Vocabulary):
     PRESENT = "present", "已到", "到", "出勤"
     LATE = "late", "迟到"
     ABSENT = "absent", "缺勤", "未到"
+
+
+class RosterRegistration(Vocabulary):
+    """A row of a roster uploaded into a cohort, as the import took it."""
+
+    noun = nonmember("登记")
+
+    CREATED = "created", "新登记"
+    EXISTING = "existing", "已有档案"
+    REJECTED = "rejected", "未导入"
+
+
+class RosterEnrollment(Vocabulary):
+    """A saved resident of a roster uploaded into a cohort, as the enrolment took them."""
+
+    noun = nonmember("报名")
+
+    ENROLLED = "enrolled", "已报名"
+    REFUSED = "refused", "未报名"
+    ALREADY = "already", "已在本班"

@@ -13,6 +13,8 @@ from jobmatch.training.enums import (
     CohortMode,
     CohortState,
     EnrollmentStatus,
+    RosterEnrollment,
+    RosterRegistration,
 )
 from jobmatch.vocabulary import Vocabulary
 
@@ -30,6 +32,8 @@ CODE_SETS: dict[str, type[Vocabulary]] = {
     "cohort_state": CohortState,
     "certificate_type": CertificateType,
     "attendance_mark": AttendanceMark,
+    "roster_registration": RosterRegistration,
+    "roster_enrollment": RosterEnrollment,
     "review_verdict": ReviewVerdict,
     "group": PriorityGroup,
     "employment_status": EmploymentStatus,

@@ -9,6 +9,7 @@ from jobmatch.web import (  # noqa: F401
     resident,
     resident_pathways,
     staff,
+    staff_cohort_roster,
     staff_desk,
     staff_follow_ups,
     staff_import,

@@ -78,17 +78,20 @@ def staff_import_rejected(user, upload_id):
     return xlsx_response(content, filename)
 
 
+# What a roster's row errors and warnings are about, by the import's field names.
+ROSTER_FIELDS = {**FIELD, "grid_id": "网格", "gender": "性别", "birth_date": "出生日期"}
+ROSTER_FIELDS |= {"has_transport": "有无交通工具", "night_shift_ok": "能否上夜班"}
+ROSTER_FIELDS |= {"caregiver": "是否需照顾家人"}
+ROSTER_FIELDS |= {f"groups.{group.value}": f"是否{group.label}" for group in PriorityGroup}
+
+
 def _import_page(result, errors, filename, job=None):
-    field_labels = {**FIELD, "grid_id": "网格", "gender": "性别", "birth_date": "出生日期"}
-    field_labels |= {"has_transport": "有无交通工具", "night_shift_ok": "能否上夜班"}
-    field_labels |= {"caregiver": "是否需照顾家人"}
-    field_labels |= {f"groups.{group.value}": f"是否{group.label}" for group in PriorityGroup}
     return render_template(
         "staff_import.html",
         result=result,
         errors=errors,
         filename=filename,
-        field_labels=field_labels,
+        field_labels=ROSTER_FIELDS,
         outcome_labels=OUTCOMES,
         job=job,
     )

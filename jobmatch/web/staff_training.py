@@ -14,7 +14,7 @@ from jobmatch.communities import service as communities
 from jobmatch.errors import DomainError
 from jobmatch.firms import service as firms
 from jobmatch.pathways.demand import program_demand
-from jobmatch.training import enrollments
+from jobmatch.training import cohort_roster, enrollments
 from jobmatch.training import service as training
 from jobmatch.training.enums import CohortMode, CohortState
 from jobmatch.training.schemas import CohortCreate, CohortQuery, CohortUpdate
@@ -167,5 +167,6 @@ def cohort_page(user, cohort_id: int, **forms):
         min_attendance=current_app.config["TRAINING_MIN_ATTENDANCE"],
         pass_mark=current_app.config["TRAINING_PASS_MARK"],
         forms=forms,
+        roster_max_rows=cohort_roster.MAX_ROWS,
         today=today(),
     )

@@ -5,17 +5,18 @@ checked with axe-core (vendored under tests/browser/vendor, injected, no network
 critical violation.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.training.models import Enrollment
+from jobmatch.validators import id_check_char
 from tests import factories
 from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOTS, Tab  # noqa: F401
 
@@ -189,6 +190,71 @@ def test_a_clerk_runs_a_class_from_opening_to_the_certificate(desk, live_app, sc
     desk.page.pdf(path=str(SCREENSHOTS / f"desk-{screen}-07-certificate.pdf"), format="A4")
     desk.shoot(f"desk-{screen}-08-certificate-print")
     desk.page.emulate_media(media="screen")
+    desk.assert_no_errors()
+
+
+def _class_list(live_app, tag: str, tmp_path) -> tuple[int, Path, list[str]]:
+    """A class of 3 seats, one of its people already registered, and the clerk's list of four
+    (one with a wrong check digit) as an .xlsx, written with openpyxl."""
+    serial = 700 if tag.endswith("手机") else 800  # each screen's people of its own
+    first17 = [f"140222{date(1971, 3, 1 + n):%Y%m%d}{serial + n:03d}" for n in range(3)]
+    numbers = [digits + id_check_char(digits) for digits in first17]
+    bad = numbers[2][:17] + ("0" if numbers[2][17] != "0" else "1")
+    with live_app.app.app_context():
+        cohort = factories.make_cohort(name=f"{tag}上传报名班", capacity=3)
+        factories.make_enrollment(cohort)
+        factories.make_resident(name=f"{tag}老学员", id_number=numbers[0])
+        cohort_id = cohort.id
+        db.session.remove()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([f"{tag}上传报名班报名表"])
+    sheet.append(["序号", "姓名", "身份证号码", "联系电话", "文化程度"])
+    sheet.append([1, f"{tag}老学员", numbers[0], "13900001001", "初中"])
+    sheet.append([2, f"{tag}新学员", numbers[1], "13900001002", "高中"])
+    sheet.append([3, f"{tag}号码错", bad, "13900001003", "初中"])
+    sheet.append([4, f"{tag}晚来的", numbers[2], "13900001004", "小学"])
+    path = tmp_path / "报名表.xlsx"
+    workbook.save(path)
+    return cohort_id, path, numbers
+
+
+def test_a_clerk_uploads_a_class_list_into_a_cohort(desk, live_app, screen, tmp_path):
+    tag = "传手机" if screen == "phone" else "传电脑"
+    cohort_id, path, numbers = _class_list(live_app, tag, tmp_path)
+    desk.sign_in(live_app.people.staff, live_app.people.password)
+    desk.open(f"/staff/cohorts/{cohort_id}")
+    desk.page.click("summary:has-text('上传报名表')")
+    desk.page.set_input_files("#roster-file", str(path))
+    assert desk.page.inner_text("#roster-upload .file-name") == "报名表.xlsx"
+    check(desk, "09-roster-upload-form", screen)
+    submit(desk, "button:has-text('上传并报名')")
+
+    rows = desk.page.locator("table.roster-rows tbody tr")
+    assert rows.count() == 4
+    outcomes = rows.evaluate_all(
+        "rows => rows.map(r => [r.dataset.registration, r.dataset.enrollment])"
+    )
+    # Two seats were left: the known and the new person take them, the fourth is refused.
+    assert outcomes == [
+        ["existing", "enrolled"], ["created", "enrolled"], ["rejected", ""], ["created", "refused"],
+    ]  # fmt: skip
+    assert "本期已满员（3人）" in rows.nth(3).inner_text()
+    assert "未导入" in rows.nth(2).inner_text()
+    assert numbers[1] not in desk.page.content() and "*" in rows.nth(1).inner_text()
+    assert desk.page.inner_text("[data-count=enrolled]") == "2"
+    assert desk.page.inner_text("[data-seats-left]") == "0"
+    check(desk, "10-roster-upload-result", screen)
+
+    desk.page.goto(desk.url + f"/staff/cohorts/{cohort_id}")
+    desk.page.click("summary:has-text('上传报名表')")
+    desk.page.set_input_files("#roster-file", str(path))
+    submit(desk, "button:has-text('上传并报名')")
+    again = desk.page.locator("table.roster-rows tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.enrollment)"
+    )
+    assert again == ["already", "already", "", "refused"]  # nobody twice
+    assert desk.page.inner_text("[data-count=created]") == "0"
     desk.assert_no_errors()
 
 
