@@ -9,8 +9,10 @@ WORKERS ?= 2
 # Background jobs run on RQ at this Redis when it answers; otherwise inline, in the request.
 REDIS_URL ?= redis://127.0.0.1:6379/0
 FLASK := $(BIN)/flask --app jobmatch
-GUNICORN := $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --timeout 120 \
-	--access-logfile - wsgi:app
+# gunicorn.conf.py: the master builds the app and the matching snapshot once, before forking
+# the workers, which share it (see docs/operations.md, "Running gunicorn").
+GUNICORN := $(BIN)/gunicorn --config gunicorn.conf.py --preload --bind 127.0.0.1:$(PORT) \
+	--workers $(WORKERS) --timeout 120 --access-logfile - wsgi:app
 
 .PHONY: run test install lint format bench train clean
 

@@ -226,3 +226,28 @@ def test_the_thread_applies_a_commit_and_requests_only_look_for_changes(town):
     assert len(statements) == 2
     assert all("matching_changes" in statement for statement in statements)
     assert cache._thread is not None and cache._thread.is_alive()
+
+
+def test_a_new_day_recounts_the_firm_records_without_reading_residents_again(town):
+    """Today's decisions count for the firm's record from tomorrow on: the snapshot of a new
+    day recounts the counters from the rows it holds, as a full build would find them."""
+    from datetime import timedelta
+
+    from jobmatch import clock
+
+    resident, packer = town["residents"][0], town["posts"][1]
+    make_application(resident, packer, "rejected", created_at=clock.now())
+    cache = service.engine().cache
+    cache.refresh_now()
+    assert cache.snapshot.posts.firm_rate_lift.min() == 0  # made today: not counted yet
+    loads, reloaded = cache.full_loads, cache.residents_reloaded
+    with clock.frozen_at(clock.now() + timedelta(days=1)):
+        cache.refresh_now()
+        posts = cache.snapshot.posts
+        fresh = {p.id: p for p in load_posts(db.session)}
+    assert (cache.full_loads, cache.residents_reloaded) == (loads, reloaded)
+    assert cache.snapshot.day == clock.today() + timedelta(days=1)
+    for row, post_id in enumerate(posts.ids.tolist()):
+        assert posts.firm_rate_lift[row] == pytest.approx(fresh[post_id].firm_rate_lift, abs=1e-12)
+        assert posts.pending[row] == fresh[post_id].pending
+    assert posts.firm_rate_lift.min() < 0

@@ -14,10 +14,19 @@ while and asked for again. A commit in this process wakes the thread at once (tr
 other processes' commits are seen within MATCHING_REFRESH_SECONDS. ``refresh_now()`` applies
 whatever is pending in the caller's thread: tests call it instead of sleeping, and with
 MATCHING_REFRESH = "inline" every ``current()`` calls it (the old, blocking behaviour).
+
+Under gunicorn with ``--preload`` the master builds the snapshot and its workers inherit it,
+sharing its pages (preload.py): a worker starts from the master's last change id. A new day
+recounts the demand counters from the rows held, without reading residents again. A snapshot
+older than MATCHING_SNAPSHOT_MAX_AGE is not rebuilt in such a worker (a private copy of
+everything): the worker asks its master (SIGHUP), which rebuilds and replaces its workers.
 """
 
+import ctypes
+import ctypes.util
 import gc
 import os
+import signal
 import threading
 import time
 import weakref
@@ -32,7 +41,13 @@ from jobmatch import clock
 from jobmatch.extensions import db
 from jobmatch.matching import tracking
 from jobmatch.matching.models import MatchingChange
-from jobmatch.matching.snapshot import Snapshot, build_snapshot, load_residents, reload_posts
+from jobmatch.matching.snapshot import (
+    Snapshot,
+    build_snapshot,
+    load_residents,
+    next_day,
+    reload_posts,
+)
 from jobmatch.matching.tables import next_serial
 
 GAP_SECONDS = 300
@@ -47,6 +62,16 @@ POLL = (
     .where(MatchingChange.id > bindparam("last"))
     .order_by(MatchingChange.id)
 )
+
+
+def release_heap() -> None:
+    """Give the memory a build freed back to the system (glibc's malloc_trim): otherwise a
+    process keeps the build's peak, a gunicorn master hands it to every worker it forks, and a
+    worker that rebuilt keeps its thread's arena full. Elsewhere nothing is done."""
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
 
 
 def _shared_connection() -> bool:
@@ -82,6 +107,9 @@ class SnapshotCache:
         self._thread_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
+        # Set in a gunicorn worker of a preloading master (after_fork): the master rebuilds.
+        self.master_pid = 0
+        self.master_asked = False
         # The polling connection lives in a holder a finalizer can reach: it is closed when
         # the cache goes away (or at exit), never left to the garbage collector.
         self._holder: list = [None]
@@ -111,8 +139,7 @@ class SnapshotCache:
             return  # the thread is busy applying: what it applies is swapped in soon
         try:
             now = time.monotonic()
-            snapshot = self.snapshot
-            if now - snapshot.loaded_at > self.max_age or snapshot.day != clock.today():
+            if self._rebuild_due(now) or self.snapshot.day != clock.today():
                 self._wake.set()
                 return
             with db.engine.connect() as connection:
@@ -134,17 +161,50 @@ class SnapshotCache:
         """Apply every committed change now, in the calling thread (needs an app context)."""
         with self.lock:
             now = time.monotonic()
-            snapshot = self.snapshot
-            if (
-                snapshot is None
-                or now - snapshot.loaded_at > self.max_age
-                or snapshot.day != clock.today()
-            ):
+            if self.snapshot is None or self._rebuild_due(now):
                 self._full_load(now)
                 return
+            if self.snapshot.day != clock.today():
+                with Session(db.engine) as session:
+                    self._swap(next_day(session, self.snapshot, clock.today()))
             rows = self._poll(now)
             if rows:
                 self._apply_changes(rows, now)
+
+    def _rebuild_due(self, now: float) -> bool:
+        """Whether this process should read everything again now: its snapshot is older than
+        the maximum age, and no preloading master rebuilds it for this worker (asked once)."""
+        if now - self.snapshot.loaded_at <= self.max_age:
+            return False
+        if not self.master_pid or os.getppid() != self.master_pid:
+            return True
+        if not self.master_asked:
+            self.master_asked = True
+            os.kill(self.master_pid, signal.SIGHUP)
+        return False
+
+    def after_fork(self, master_pid: int = 0) -> None:
+        """In a new worker process: locks, events and the thread of the parent did not come
+        along in a usable state, nor may its polling connection be used (it is the parent's
+        socket): start afresh, keeping the snapshot and the change id it was built at."""
+        self.lock = threading.Lock()
+        self._swapped = threading.Condition()
+        self._thread_lock = threading.Lock()
+        self._thread, self._thread_pid = None, 0
+        self._holder[0] = None  # forgotten, not closed: the parent still uses it
+        self._wake = threading.Event()
+        tracking.on_commit(self._wake)
+        self.master_pid, self.master_asked = master_pid, False
+
+    def start(self, app) -> None:
+        """Start this process's refresh thread now (a gunicorn worker, before any request)."""
+        with app.app_context():
+            self._ensure_thread()
+
+    def close_connection(self) -> None:
+        """Close the polling connection (a gunicorn master before forking, see preload.py)."""
+        with self.lock:
+            _close_connection(self._holder)
 
     def stop(self) -> None:
         self._stop.set()
@@ -212,20 +272,25 @@ class SnapshotCache:
             last = session.scalar(select(db.func.max(MatchingChange.id))) or 0
             snapshot = build_snapshot(session, now)
         self.last_id, self.gaps = last, {}
-        # Millions of long-lived objects (records' sets, names, the id index): left to the
-        # cyclic collector, each full collection walked them all, a pause of seconds at 100,000
-        # residents in whichever request or refresh set it off. They hold no cycles, and
-        # reference counting still frees them when a later build replaces them. Not inline
+        # Long-lived objects (each resident's sets and applications, the post records): left
+        # to the cyclic collector, each full collection walked them all, a pause of seconds at
+        # 100,000 residents in whichever request or refresh set it off. They hold no cycles,
+        # and reference counting still frees them when a later build replaces them. Not inline
         # (tests): there, frozen cyclic garbage of one test's app would outlive it.
         if self.background:
             gc.freeze()
         self._swap(snapshot)
         self.full_loads += 1
         current_app.logger.info(
-            "matching snapshot loaded: %d residents, %d posts",
+            "matching snapshot loaded by process %d in %.1f s: %d residents, %d posts",
+            os.getpid(),
+            time.monotonic() - now,
             len(snapshot.residents),
             len(snapshot.posts),
         )
+        if self.background:
+            del snapshot  # the one replaced is gone too, unless a request still reads it
+            release_heap()
 
     def _apply_changes(self, rows: list, now: float) -> None:
         for row in rows:

@@ -6,7 +6,7 @@ PostTable and the demand counters (demand.py). Keeping it fresh is refresh.py's 
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -36,6 +36,13 @@ from jobmatch.training.enums import EnrollmentStatus
 from jobmatch.training.models import Cohort, Enrollment, Program
 
 CHUNK = 500
+# One empty set for every resident without skills, programs, groups or applications: a new
+# empty frozenset per resident was 216 bytes each, a fifth of the snapshot at 1,000,000.
+NONE = frozenset()
+
+
+def _frozen(values: set) -> frozenset:
+    return frozenset(values) if values else NONE
 
 
 def load_vocabulary(session: Session) -> Vocabulary:
@@ -140,13 +147,13 @@ def load_residents(
                 id=p.id, name=p.name, birth_date=p.birth_date, education=p.education,
                 lat=place[0], lon=place[1], desired_wage=p.desired_wage,
                 shift_preference=p.shift_preference, max_commute_km=p.max_commute_km,
-                employment_status=p.employment_status, skills=frozenset(skills[p.id]),
-                completed_programs=frozenset(completed[p.id]),
-                certificates=frozenset(certified[p.id]),
-                groups=frozenset(groups[p.id]), applications=n, hires=int(hires),
+                employment_status=p.employment_status, skills=_frozen(skills.get(p.id)),
+                completed_programs=_frozen(completed.get(p.id)),
+                certificates=_frozen(certified.get(p.id)),
+                groups=_frozen(groups.get(p.id)), applications=n, hires=int(hires),
                 has_transport=p.has_transport, night_shift_ok=p.night_shift_ok,
-                caregiver=p.caregiver, applied_posts=frozenset(posts_applied[p.id]),
-                outcomes=tuple(sorted(outcomes[p.id])),
+                caregiver=p.caregiver, applied_posts=_frozen(posts_applied.get(p.id)),
+                outcomes=tuple(sorted(outcomes[p.id])) if p.id in outcomes else (),
             )
         )  # fmt: skip
     return records
@@ -264,3 +271,19 @@ def reload_posts(session: Session, snapshot: Snapshot) -> PostTable:
     snapshot.demand.firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
     snapshot.demand.apply_to(posts)
     return posts
+
+
+def next_day(session: Session, snapshot: Snapshot, today: date) -> Snapshot:
+    """The snapshot as of a new day: the demand counters counted again from the applications
+    the resident rows hold (yesterday's decisions now count for the firms' records) and the
+    post table reloaded; no resident is read again. The resident rows stay the pages they
+    were: in a gunicorn worker, pages shared with the master (see preload.py)."""
+    posts = PostTable(load_posts(session, outcomes=False), snapshot.vocabulary)
+    firm_of = dict(zip(posts.ids.tolist(), posts.firm_ids.tolist(), strict=True))
+    demand = Demand(day_key(today), firm_of)
+    for outcomes in snapshot.residents.outcomes:
+        if outcomes:
+            demand.add(outcomes)
+    demand.apply_to(posts)
+    posts.version = next_serial()
+    return replace(snapshot, posts=posts, demand=demand, day=today)

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 
 from jobmatch.education import EDUCATION_RANK
+from jobmatch.matching.packed import PackedNames, RowIndex
 from jobmatch.posts.enums import Category, PostStatus, Shift
 from jobmatch.residents.enums import EmploymentStatus, ShiftPreference
 from jobmatch.residents.models import PRIORITY_GROUPS
@@ -185,10 +186,10 @@ class ResidentTable:
         self._buffers["row_version"] = np.zeros(capacity, dtype=np.int64)
         self._buffers["place"] = np.zeros(capacity, dtype=np.int64)
         self._size = size
-        self.names = [r.name for r in records]
+        self.names = PackedNames([r.name for r in records])
         self.applied = [r.applied_posts for r in records]
         self.outcomes = [r.outcomes for r in records]
-        self.index = {r.id: row for row, r in enumerate(records)}
+        self.index = RowIndex(self._buffers["ids"][:size])
         self._index_places()
         self._expose()
 
