@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from load_setup import interview as _interview
+
 WORK: dict = {}  # the fixture, and iterators handing out each write's own rows
 
 
@@ -93,17 +95,6 @@ class Mixed(Reader):
         body = {"name": "压测居民", "id_number": number, "phone": phone}
         body["education"] = "junior_high"
         self._send("POST", "/api/residents", body, WORK["staff"], "register resident", 201)
-
-
-def _interview() -> dict:
-    """A move to interview, with the when, where and whom that move needs."""
-    when = time.strftime("%Y-%m-%dT10:00:00+08:00", time.gmtime(time.time() + 3 * 86400))
-    return {
-        "status": "interview",
-        "interview_at": when,
-        "interview_place": "园区综合楼一层",
-        "interview_contact": "人事 王老师 13800000000",
-    }
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ staff), and for the writes disjoint lists, so that no request is refused for rep
 import json
 import os
 import random
+import time
 from pathlib import Path
 
 import psycopg
@@ -24,7 +25,7 @@ def database_url(workdir: Path) -> tuple[str, str | None]:
     server = os.environ.get("DATABASE_URL", "")
     if not server.startswith("postgresql"):
         return f"sqlite:///{workdir / 'bench.db'}", None
-    name = f"jobmatch_load_{os.getpid()}"
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'jobmatch_load')}_{os.getpid()}"
     with psycopg.connect(server.replace("+psycopg", ""), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -160,4 +161,15 @@ def _users_and_work(db) -> dict:
         "movable": [application.id for application in applications],
         "id_numbers": numbers,
         "post_pages": max(len(posts) // 20, 1),
+    }
+
+
+def interview() -> dict:
+    """A move to interview, with the when, where and whom that move needs."""
+    when = time.strftime("%Y-%m-%dT10:00:00+08:00", time.gmtime(time.time() + 3 * 86400))
+    return {
+        "status": "interview",
+        "interview_at": when,
+        "interview_place": "园区综合楼一层",
+        "interview_contact": "人事 王老师 13800000000",
     }

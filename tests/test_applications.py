@@ -405,3 +405,31 @@ def test_a_full_post_is_no_longer_matched(client):
     assert response.status_code == 200
 
     assert post.id not in {m.post_id for m in matcher.rank_posts_for_resident(onlooker.id, 100)}
+
+
+def test_a_moves_answer_is_what_reading_the_application_answers(client):
+    """A move reads back only what it must (service._read_back, the written values kept as
+    stored): its answer is byte for byte a fresh GET, and the notice it sent reads the same
+    interview time, in China's time."""
+    staff = make_quick_user("staff")
+    resident_user = make_quick_user("resident")
+    post = make_post(openings=1)
+    referral = client.post(
+        "/api/applications",
+        json={"resident_id": resident_user.resident_id, "post_id": post.id},
+        headers=auth_headers(staff),
+    )
+    assert referral.status_code == 201
+    path = f"/api/applications/{referral.json['id']}"
+    assert referral.data == client.get(path, headers=auth_headers(staff)).data
+    for body in (INVITATION, {"status": "hired"}):
+        moved = client.patch(path, json=body, headers=auth_headers(staff))
+        assert moved.status_code == 200, moved.json
+        assert moved.data == client.get(path, headers=auth_headers(staff)).data
+    assert [event["to_status"] for event in moved.json["history"]] == [
+        "recommended",
+        "interview",
+        "hired",
+    ]
+    inbox = client.get("/api/notifications", headers=auth_headers(resident_user)).json
+    assert any("面试时间：2026-12-01 09:30" in notice["text"] for notice in inbox)

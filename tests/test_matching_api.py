@@ -437,6 +437,30 @@ def test_the_shipped_models_verify_and_the_served_one_follows_current(seeded_app
             db.session.commit()
 
 
+def test_matches_answer_exactly_what_match_out_dumps(seeded_app, seeded_client):
+    """The matches answer is built without marshmallow (schemas.match_json): for residents
+    of the seed, byte for byte the JSON MatchOut makes of the same matches."""
+    from flask import current_app
+
+    from jobmatch.matching.schemas import MatchOut
+
+    staff = make_quick_user("staff", username="matching-json-staff")
+    try:  # the seeded database is shared: leave it as it was found
+        headers = auth_headers(staff)
+        seen = {"cautions": 0, "applied": 0}
+        for resident_id in range(1, 41):
+            path = f"/api/residents/{resident_id}/matches?limit=30"
+            response = seeded_client.get(path, headers=headers)
+            expected = MatchOut(many=True).dump(rank_posts_for_resident(resident_id, 30))
+            assert response.data == current_app.json.response(expected).data
+            seen["cautions"] += sum(bool(m["cautions"]) for m in response.json)
+            seen["applied"] += sum(m["applied"] for m in response.json)
+        assert seen["cautions"] and seen["applied"]
+    finally:
+        db.session.delete(staff)
+        db.session.commit()
+
+
 @pytest.mark.parametrize(
     ("method", "path"),
     [

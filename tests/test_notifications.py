@@ -4,7 +4,7 @@ hired twice and of open posts nobody is going for; and each user's inbox."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from jobmatch import clock
 from jobmatch.extensions import db
@@ -97,6 +97,35 @@ def test_a_resident_learns_of_every_move_of_its_applications(client):
     texts = [n["text"] for n in reversed(notices)]
     assert "推荐" in texts[0]
     assert "已报名" in texts[1] and "待面试" in texts[2] and "已录用" in texts[3]
+
+
+def test_a_referral_tells_each_party_once_from_one_lookup(client):
+    """The firm's users and the resident's account are found in one query (parties()); an
+    inactive firm user, another firm's user and another resident are told nothing."""
+    post = make_post(title="包装工")
+    firm_user = make_quick_user("firm", firm_id=post.firm_id)
+    gone = make_quick_user("firm", firm_id=post.firm_id)
+    gone.is_active = False
+    db.session.commit()
+    other_firm_user = make_quick_user("firm")
+    resident_user, other_resident = make_quick_user("resident"), make_quick_user("resident")
+    staff = make_quick_user("staff")
+    client.post(
+        "/api/applications",
+        json={"resident_id": resident_user.resident_id, "post_id": post.id},
+        headers=auth_headers(staff),
+    )
+    assert kinds(client, firm_user) == ["application_new"]
+    assert kinds(client, resident_user) == ["application_status"]
+    assert "包装工" in inbox(client, resident_user)[0]["text"]
+    for user in (other_firm_user, other_resident, staff):
+        assert inbox(client, user) == []
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.user_id == gone.id)
+        )
+        == 0
+    )
 
 
 def test_a_withdrawal_tells_the_firm_not_the_resident_who_made_it(client):

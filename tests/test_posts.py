@@ -338,3 +338,50 @@ def test_the_api_leaves_the_page_s_shift_and_wage_filters_aside(client, firm, qu
     response = client.get(f"/api/posts?{query}")
     assert response.status_code == 200
     assert [post["id"] for post in response.json] == [post.id for post in posts]
+
+
+def test_the_list_answers_exactly_what_post_out_dumps(seeded_client):
+    """The list is built without marshmallow (posts/listing.py): every page of the seed's
+    posts, byte for byte the JSON PostOut makes of the same posts read as objects."""
+    from flask import current_app
+
+    from jobmatch.posts import service
+    from jobmatch.posts.schemas import PostOut
+
+    pages = -(-service.list_posts({}, 1, 1)[1] // 20)
+    with_skills = 0
+    for page in range(1, pages + 1):
+        response = seeded_client.get(f"/api/posts?page={page}")
+        expected = PostOut(many=True).dump(service.list_posts({}, page, 20)[0])
+        assert response.data == current_app.json.response(expected).data
+        with_skills += sum(bool(post["required_skills"]) for post in response.json)
+    assert pages > 1 and with_skills > 0
+
+
+def test_a_post_lists_its_codes_in_order(client, staff, firm):
+    for code in ("b_weld", "a_sew", "a2"):
+        make_skill(code)
+    make_program("z_cert")
+    make_program("a_cert")
+    body = new_post(firm, required_skills=["b_weld", "a_sew", "a2"])
+    body["required_certificates"] = ["z_cert", "a_cert"]
+    created = client.post("/api/posts", json=body, headers=staff).json
+    listed = client.get(f"/api/posts?firm_id={firm.id}").json
+    assert listed == [created]
+    assert listed[0]["required_skills"] == ["a2", "a_sew", "b_weld"]
+    assert listed[0]["required_certificates"] == ["a_cert", "z_cert"]
+
+
+def test_the_list_is_one_statement(client, firm):
+    from sqlalchemy import event
+
+    make_post(firm, required_skills=[make_skill()])
+    sent = []
+    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/api/posts").json
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    # The suite's own savepoints (conftest.py) are no part of the request's work.
+    assert len([s for s in sent if not s.startswith(("SAVEPOINT", "RELEASE"))]) == 1, sent

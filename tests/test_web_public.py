@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.factories import make_firm, make_post
+from jobmatch.extensions import db
+from tests.factories import make_firm, make_post, make_skill
 
 
 def _post_ids(response) -> list[int]:
@@ -74,3 +75,35 @@ def test_a_bad_filter_is_told_beside_its_field_never_a_500(client, posts, query,
     assert f'id="{field}-error"' in page
     assert message in page
     assert _post_ids(response) == []
+
+
+def test_the_filter_lists_follow_a_new_or_renamed_firm(client, posts):
+    """The firm and skill lists are kept between requests (web/public.py) only while the
+    firms and the catalogue stay as they were."""
+    client.get("/")
+    firm = make_firm(name="新来的企业")
+    assert "新来的企业" in client.get("/").get_data(as_text=True)
+    firm.name = "改了名的企业"
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "改了名的企业" in page and "新来的企业" not in page
+    make_skill(name="新技能")
+    assert "新技能" in client.get("/").get_data(as_text=True)
+
+
+def test_the_page_is_one_statement_once_the_lists_are_kept(client, posts):
+    """The posts, their firms and skills, the count and what the filter lists depend on are
+    read in one statement; the firm and skill lists themselves only when those moved."""
+    from sqlalchemy import event
+
+    client.get("/")
+    sent = []
+    engine = db.engine
+    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/?page=1").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    # The suite's own savepoints (conftest.py) are no part of the request's work.
+    assert len([s for s in sent if not s.startswith(("SAVEPOINT", "RELEASE"))]) == 1, sent

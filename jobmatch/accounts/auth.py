@@ -5,9 +5,11 @@ fingerprint of the password hash and to the user's session version, so that chan
 password, a reset or a disable ends every older token.
 
 A worker remembers a verified user for AUTH_CACHE_SECONDS (0: never), keyed on the user's
-credential version, which is read on every request: from Redis when REDIS_URL is set (no
-database connection at all), else by one primary-key query. A password change, reset, disable
-or role change raises the version, so it ends the remembered sign-in in every worker at once.
+credential version, which is read on every request for a remembered user: from Redis when
+REDIS_URL is set (no database connection at all), else by one primary-key query. A user not
+remembered is read whole instead (one query; the row is where the version comes from). A
+password change, reset, disable or role change raises the version, so it ends the remembered
+sign-in in every worker at once.
 """
 
 import hashlib
@@ -90,17 +92,19 @@ def verified_user(user_id: object, fingerprint: object, session_version: object)
     if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
     seconds = current_app.config["AUTH_CACHE_SECONDS"]
-    if seconds > 0:
+    entry = _verified(current_app).get(user_id) if seconds > 0 else None
+    # Without a live entry for this token the version is not asked for: the user is read
+    # whole anyway, and its row is the version's source (one query on a miss, not two).
+    if (
+        entry
+        and entry[1] == fingerprint
+        and session_version == (entry[3].session_version or 0)
+        and entry[2] > time.monotonic()
+    ):
         version = _credential_version(user_id)
         if version is None:
             return None
-        entry = _verified(current_app).get(user_id)
-        if (
-            entry
-            and entry[:2] == (version, fingerprint)
-            and session_version == (entry[3].session_version or 0)
-            and entry[2] > time.monotonic()
-        ):
+        if version == entry[0]:
             # Into this request's session without a query: the copy itself is never attached.
             return db.session.merge(entry[3], load=False)
     user = db.session.get(User, user_id)

@@ -8,7 +8,7 @@ from jobmatch.applications.enums import ApplicationStatus, Reason
 from jobmatch.applications.models import Application
 from jobmatch.extensions import db
 from jobmatch.notifications.senders import Message
-from jobmatch.notifications.service import to_firm, to_resident, to_staff
+from jobmatch.notifications.service import parties, to_firm, to_resident, to_staff
 from jobmatch.residents.models import Resident
 
 
@@ -23,15 +23,18 @@ def on_open(application: Application, resident: Resident, by_staff: bool) -> lis
         firm_text = f"人社局向岗位“{post.title}”推荐了 {resident.name}，请查看。"
     else:
         firm_text = f"{resident.name} 报名了岗位“{post.title}”，请查看。"
-    messages = to_firm(post.firm_id, "application_new", firm_text, _link(application))
-    if by_staff:
-        messages += to_resident(
-            resident.id,
-            "application_status",
-            f"人社局为您推荐了{post.firm.name}的岗位“{post.title}”，可联系经办人了解详情。",
-            _link(application),
-        )
-    return messages
+    if not by_staff:
+        return to_firm(post.firm_id, "application_new", firm_text, _link(application))
+    firm_users, resident_users = parties(post.firm_id, resident.id)  # both told: one query
+    return to_firm(
+        post.firm_id, "application_new", firm_text, _link(application), firm_users
+    ) + to_resident(
+        resident.id,
+        "application_status",
+        f"人社局为您推荐了{post.firm.name}的岗位“{post.title}”，可联系经办人了解详情。",
+        _link(application),
+        resident_users,
+    )
 
 
 def on_move(

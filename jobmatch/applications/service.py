@@ -9,7 +9,8 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, false, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from jobmatch import clock
 from jobmatch.accounts.auth import is_staff
@@ -27,7 +28,7 @@ from jobmatch.applications.workflow import (
     role_may_move_to,
     workflow_allows,
 )
-from jobmatch.database import MAX_ID, paginate
+from jobmatch.database import MAX_ID, UtcDateTime, paginate
 from jobmatch.employment import service as employment
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
@@ -56,14 +57,15 @@ def _visible_to(user: User) -> Select:
 def get_application(user: User, application_id: int) -> Application:
     if not 1 <= application_id <= MAX_ID:
         raise NotFound("没有这份申请。")
-    application = db.session.scalar(
-        _visible_to(user)
-        .where(Application.id == application_id)
-        .options(selectinload(Application.history))
-    )
+    application = _with_history(_visible_to(user).where(Application.id == application_id))
     if application is None:
         raise NotFound("没有这份申请。")
     return application
+
+
+def _with_history(query: Select) -> Application | None:
+    """The one application ``query`` names, with its history joined in (one query)."""
+    return db.session.scalars(query.options(joinedload(Application.history))).unique().first()
 
 
 def list_applications(
@@ -106,7 +108,8 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
     resident = db.session.get(Resident, resident_id)
     if resident is None:
         raise Invalid("输入有误，请按提示修改。", {"resident_id": ["没有这位居民。"]})
-    post = db.session.get(Post, post_id)
+    # The firm along (one query): the notices name it.
+    post = db.session.get(Post, post_id, options=[joinedload(Post.firm)])
     if post is None:
         raise Invalid("输入有误，请按提示修改。", {"post_id": ["没有这个岗位。"]})
     _refuse_closed_post(post, clock.today())
@@ -139,8 +142,9 @@ def create_application(user: User, resident_id: int, post_id: int) -> Applicatio
         db.session.rollback()
         raise Conflict("该居民已申请过这个岗位。") from None
     send(notices.on_open(application, resident, by_staff=status == ApplicationStatus.RECOMMENDED))
+    application_id = application.id  # the commit expires the objects; the id is all we need
     db.session.commit()
-    return get_application(user, application.id)
+    return _read_back(application_id)
 
 
 def _check_move(
@@ -185,7 +189,7 @@ def move_application(
     records when, where and whom to ask for; a hire closes the resident's other open
     applications (withdrawn, hired_elsewhere)."""
     application = get_application(user, application_id)
-    from_status = application.status
+    from_status, role = application.status, user.role
     _check_move(user, from_status, status, correction, application.reason)
     details = {
         "interview_at": interview_at,
@@ -206,20 +210,19 @@ def move_application(
             .where(Resident.id == application.resident_id)
             .with_for_update(key_share=True)
         )
-    values = {}
+    written = {
+        "status": status,
+        "reason": reason if status in NEEDS_REASON else None,
+        "note": note,
+        "hired_at": now if status == ApplicationStatus.HIRED else None,
+        "updated_at": now,
+    }
     if status == ApplicationStatus.INTERVIEW:
-        values = {**details, "interview_outcome": None}
+        written |= {**details, "interview_outcome": None}
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == from_status)
-        .values(
-            status=status,
-            reason=reason if status in NEEDS_REASON else None,
-            note=note,
-            hired_at=now if status == ApplicationStatus.HIRED else None,
-            updated_at=now,
-            **values,
-        )
+        .values(**written)
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
@@ -256,13 +259,31 @@ def move_application(
         )
     )
     db.session.flush()
-    # The UPDATEs bypassed the objects loaded above; read the application and post afresh.
-    db.session.expire_all()
-    employment.on_application_moved(application.id, from_status, status)
-    messages = notices.on_move(application, from_status, user.role, correction)
+    # The UPDATEs bypassed the objects loaded above: the application takes what was written,
+    # as it is stored (no query), the post is read afresh, and nothing else is (the actor stays).
+    for key, value in written.items():
+        set_committed_value(application, key, _as_stored(value))
+    post = db.session.get(Post, application.post_id, options=[joinedload(Post.firm)])
+    db.session.expire(post, ["filled", "updated_at"])
+    employment.on_application_moved(application_id, from_status, status)
+    messages = notices.on_move(application, from_status, role, correction)
     if status == ApplicationStatus.HIRED:
         messages += closing.close_others_after_hire(application, now)
         messages += notices.on_hire(application)
     send(messages)
     db.session.commit()
-    return get_application(user, application.id)
+    return _read_back(application_id)
+
+
+def _as_stored(value):
+    """A written value as the column gives it back: a moment in UTC (database.UtcDateTime)."""
+    return _UTC.process_bind_param(value, None) if isinstance(value, datetime) else value
+
+
+_UTC = UtcDateTime()
+
+
+def _read_back(application_id: int) -> Application:
+    """The application just written, with its history, as the answer: the caller was shown it
+    (or made it) in this request, so it is read by id, without the visibility join again."""
+    return _with_history(select(Application).where(Application.id == application_id))

@@ -1,5 +1,6 @@
 """Matching endpoints: matches for a resident, candidates for a post, the model, allocation."""
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,6 +20,7 @@ from jobmatch.matching.schemas import (
     ModelOut,
     TrainIn,
     candidate_schema,
+    match_json,
 )
 
 blp = Blueprint(
@@ -36,7 +38,8 @@ class ResidentMatches(MethodView):
     @blp.response(200, MatchOut(many=True))
     def get(self, args, resident_id):
         """Eligible open posts for a resident, best first, with reasons (staff or the resident)."""
-        return service.resident_matches(require_user(), resident_id, args["limit"])
+        matches = service.resident_matches(require_user(), resident_id, args["limit"])
+        return jsonify([match_json(match) for match in matches])  # MatchOut's JSON
 
 
 @blp.route("/posts/<int:post_id>/candidates")

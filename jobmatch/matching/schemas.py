@@ -72,6 +72,22 @@ class MatchOut(Schema):
     )
 
 
+def match_json(match) -> dict:
+    """MatchOut's dump of a resident's match, built directly: the matches answer is the most
+    asked for, and marshmallow walking 20 of them cost more than finding them (ranked lists
+    are remembered, service.remembered). tests/test_matching_api.py compares the two."""
+    return {
+        "post_id": match.post_id,
+        "rank": match.rank,
+        "score": float(match.score),
+        "reasons": list(match.reasons),
+        "cautions": list(match.cautions),
+        "commute": match.commute,
+        "applied": match.applied,
+        "post": match.post,
+    }
+
+
 class FirmCandidateOut(Schema):
     """What a firm sees of a candidate for its own post: never the priority groups, the lift
     or anything the bureau alone handles (the reasons are written for a firm, too)."""

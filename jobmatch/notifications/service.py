@@ -1,6 +1,6 @@
 """Who is told what, and the inbox each user reads."""
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from jobmatch.accounts.auth import is_staff
 from jobmatch.accounts.enums import Role
@@ -18,15 +18,43 @@ def _users(*conditions) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def to_firm(firm_id: int, kind: str, text: str, link: str | None = None) -> list[Message]:
-    """One message for each active user of the firm."""
-    user_ids = _users(User.role == Role.FIRM, User.firm_id == firm_id)
+def _of_firm(firm_id: int) -> ColumnElement[bool]:
+    return and_(User.role == Role.FIRM, User.firm_id == firm_id)
+
+
+def _of_resident(resident_id: int) -> ColumnElement[bool]:
+    return and_(User.role == Role.RESIDENT, User.resident_id == resident_id)
+
+
+def parties(firm_id: int, resident_id: int) -> tuple[list[int], list[int]]:
+    """The active users of a firm and of a resident, in one query: an application's two
+    parties, for to_firm and to_resident (``user_ids``) when both are told."""
+    rows = db.session.execute(
+        select(User.id, User.role)
+        .where(User.is_active.is_(True), or_(_of_firm(firm_id), _of_resident(resident_id)))
+        .order_by(User.id)
+    ).all()
+    firm_users = [user_id for user_id, role in rows if role == Role.FIRM]
+    return firm_users, [user_id for user_id, role in rows if role != Role.FIRM]
+
+
+def to_firm(
+    firm_id: int, kind: str, text: str, link: str | None = None, user_ids: list[int] | None = None
+) -> list[Message]:
+    """One message for each active user of the firm (``user_ids``: as parties() read them)."""
+    user_ids = _users(_of_firm(firm_id)) if user_ids is None else user_ids
     return [Message(kind, text, link, user_id=user_id) for user_id in user_ids]
 
 
-def to_resident(resident_id: int, kind: str, text: str, link: str | None = None) -> list[Message]:
+def to_resident(
+    resident_id: int,
+    kind: str,
+    text: str,
+    link: str | None = None,
+    user_ids: list[int] | None = None,
+) -> list[Message]:
     """A message for the resident's own account, if the resident has one."""
-    user_ids = _users(User.role == Role.RESIDENT, User.resident_id == resident_id)
+    user_ids = _users(_of_resident(resident_id)) if user_ids is None else user_ids
     return [Message(kind, text, link, user_id=user_id) for user_id in user_ids]
 
 

@@ -1,5 +1,6 @@
 """GET /api/posts and /api/posts/{id} for anyone; POST and PATCH staff or the owning firm."""
 
+from flask import jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -32,11 +33,12 @@ class Posts(MethodView):
     @blp.paginate(page_size=20)
     def get(self, filters, pagination_parameters):
         """List posts by id, filtered by category, firm, status, occupation and skills."""
-        posts, total = service.list_posts(
+        rows, total = service.list_post_rows(
             filters, pagination_parameters.page, pagination_parameters.page_size
         )
         pagination_parameters.item_count = total
-        return posts
+        # PostOut's JSON built directly (PostRow.as_json); the schema documents it.
+        return jsonify([row.as_json() for row in rows])
 
     @secured(blp, 403, roles=POST_EDITORS, descriptions={403: "Not staff, nor a user of that firm"})
     @blp.arguments(PostCreate)

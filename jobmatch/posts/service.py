@@ -13,6 +13,7 @@ from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
 from jobmatch.posts.enums import PostStatus
+from jobmatch.posts.listing import PostRow, page_of_rows, rows_statement
 from jobmatch.posts.models import SHIFTS, Post, post_skills
 from jobmatch.training.models import Program
 
@@ -26,10 +27,20 @@ def list_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], in
     return _page(_filtered(select(Post), filters), (Post.id,), page, page_size)
 
 
-def list_open_posts(filters: dict, page: int, page_size: int) -> tuple[list[Post], int]:
-    """Open posts passing ``filters`` (as list_posts), those still hiring first, newest first."""
-    query = _filtered(select(Post), {**filters, "status": PostStatus.OPEN})
-    return _page(query, (Post.filled >= Post.openings, Post.id.desc()), page, page_size)
+def list_post_rows(filters: dict, page: int, page_size: int) -> tuple[list[PostRow], int]:
+    """list_posts as the API's list shows it: PostRows, read in one statement (listing.py)."""
+    rows, total, _ = page_of_rows(_filtered(rows_statement(), filters), (Post.id,), page, page_size)
+    return rows, total
+
+
+def list_open_posts(
+    filters: dict, page: int, page_size: int, *extra
+) -> tuple[list[PostRow], int, tuple]:
+    """Open posts passing ``filters`` (as list_posts), those still hiring first, newest first,
+    as PostRows in one statement that also reads the scalar subqueries ``extra``."""
+    query = _filtered(rows_statement(), {**filters, "status": PostStatus.OPEN})
+    order = (Post.filled >= Post.openings, Post.id.desc())
+    return page_of_rows(query, order, page, page_size, *extra)
 
 
 def _page(query: Select, order: tuple, page: int, page_size: int) -> tuple[list[Post], int]:

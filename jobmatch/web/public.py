@@ -1,13 +1,17 @@
 """The open posts, for anyone: filters by category, firm, skill, shift and wage; and one post's
 own page (for a signed-in resident, with the way from home and their application)."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from sqlalchemy import func, select
 
 from jobmatch.accounts.enums import Role
 from jobmatch.applications import service as applications
 from jobmatch.catalogue import service as catalogue
+from jobmatch.catalogue.models import Skill
 from jobmatch.errors import Invalid
+from jobmatch.extensions import db
 from jobmatch.firms import service as firms
+from jobmatch.firms.models import Firm
 from jobmatch.posts import service as posts
 from jobmatch.posts.commute import commute_to
 from jobmatch.posts.models import SHIFTS
@@ -31,15 +35,17 @@ def index():
     filters, errors = _service_filters(raw)
     wage, shift = _page_filters(raw, errors)
 
-    shown, total = [], 0
+    shown, total, versions = [], 0, None
     page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     if not errors:
         try:
-            shown, total = posts.list_open_posts(
-                {**filters, "shift": shift, "wage_min": wage}, page, PAGE_SIZE
+            shown, total, versions = posts.list_open_posts(
+                {**filters, "shift": shift, "wage_min": wage}, page, PAGE_SIZE, *_OPTION_VERSIONS
             )
         except Invalid as error:
             errors = domain_errors(error)
+    firm_options, skill_options = _options(versions)
+    skill_names = dict(skill_options)
     return render_template(
         "index.html",
         posts=shown,
@@ -48,9 +54,38 @@ def index():
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         filters=raw,
         errors=errors,
-        firm_options=[(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]],
-        skill_options=[(skill.code, skill.name) for skill in catalogue.list_skills()[0]],
+        firm_options=firm_options,
+        skill_options=skill_options,
+        skills_needed={
+            post.id: "、".join(skill_names.get(code, code) for code in post.required_skills)
+            for post in shown
+        },
     )
+
+
+# What the firm and skill lists of the filter form depend on, read along with the page of
+# posts: a firm registered or renamed (updated_at) and the catalogue's size. Skills change
+# only with a new catalogue (flask seed), firms through their own service.
+_OPTION_VERSIONS = (
+    select(func.count(Firm.id)).scalar_subquery(),
+    select(func.max(Firm.updated_at)).scalar_subquery(),
+    select(func.count(Skill.code)).scalar_subquery(),
+)
+_OPTIONS = "jobmatch.public_options"
+
+
+def _options(versions: tuple | None) -> tuple[list, list]:
+    """The filter form's firms and skills, kept per app while ``versions`` hold (None: not
+    read, as when the filters were refused: read them now)."""
+    if versions is None:
+        versions = tuple(db.session.execute(select(*_OPTION_VERSIONS)).one())
+    kept = current_app.extensions.get(_OPTIONS)
+    if kept is not None and kept[0] == versions:
+        return kept[1], kept[2]
+    firm_options = [(firm.id, firm.name) for firm in firms.list_firms(1, 1000)[0]]
+    skill_options = [(skill.code, skill.name) for skill in catalogue.list_skills()[0]]
+    current_app.extensions[_OPTIONS] = (versions, firm_options, skill_options)
+    return firm_options, skill_options
 
 
 def _service_filters(raw: dict) -> tuple[dict, dict]:
