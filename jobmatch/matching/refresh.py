@@ -10,10 +10,11 @@ for a reload; only the first build of a process blocks. So that every answer sti
 every write (in this worker or another), a request first looks for committed changes itself
 and applies a handful (a one-resident reload, the post table after a hire): see ``_catch_up``.
 Ids from a PostgreSQL sequence can commit out of order, so ids skipped over are remembered for a
-while and asked for again. A commit in this process wakes the thread at once (tracking.py);
-other processes' commits are seen within MATCHING_REFRESH_SECONDS. ``refresh_now()`` applies
-whatever is pending in the caller's thread: tests call it instead of sleeping, and with
-MATCHING_REFRESH = "inline" every ``current()`` calls it (the old, blocking behaviour).
+while and asked for again. A commit in this process wakes the thread (tracking.py): at once,
+or in a request once its answer is sent; other processes' commits are seen within
+MATCHING_REFRESH_SECONDS. ``refresh_now()`` applies whatever is pending in the caller's
+thread: tests call it instead of sleeping, and with MATCHING_REFRESH = "inline" every
+``current()`` calls it (the old, blocking behaviour).
 
 Under gunicorn with ``--preload`` the master builds the snapshot and its workers inherit it,
 sharing its pages (preload.py): a worker starts from the master's last change id. A new day

@@ -15,6 +15,7 @@ Nothing listens until ``install()`` runs (from ``matching.init_app``): importing
 import weakref
 from itertools import chain
 
+from flask import after_this_request, g, has_request_context
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,8 @@ from jobmatch.posts.models import Post
 from jobmatch.residents.models import Resident, ResidentGroup, ResidentSkill
 from jobmatch.training.models import Cohort, Enrollment, Program
 
-# Events set after a commit that wrote changes: the refresh threads of this process wake.
+# Events set after a commit that wrote changes (in a request, once its answer is sent): the
+# refresh threads of this process wake.
 _waiting: weakref.WeakSet = weakref.WeakSet()
 
 _TABLE_SCOPES = {
@@ -84,10 +86,34 @@ def on_commit(wake) -> None:
     _waiting.add(wake)
 
 
+def _wake_all() -> None:
+    for wake in list(_waiting):
+        wake.set()
+
+
 def _after_commit(session: Session) -> None:
-    if session.info.pop("matching_changed", False):
-        for wake in list(_waiting):
-            wake.set()
+    if not session.info.pop("matching_changed", False):
+        return
+    if has_request_context():
+        _wake_after_response()
+    else:
+        _wake_all()
+
+
+def _wake_after_response() -> None:
+    """In a request, the threads wake once its answer has been sent (the server closes the
+    response): woken at the commit, a thread reloaded the resident while the request still
+    read its answer back, and the two took turns at the interpreter. Nothing waits for the
+    thread meanwhile: a request reads its own writes itself (refresh.py's ``_catch_up``), and
+    should the response never be closed the thread still polls every few tenths of a second."""
+    if g.get("_matching_wake_deferred"):
+        return
+    g._matching_wake_deferred = True
+
+    @after_this_request
+    def _wake_on_close(response):
+        response.call_on_close(_wake_all)
+        return response
 
 
 def _after_rollback(session: Session, previous_transaction) -> None:
