@@ -377,6 +377,27 @@ def test_a_referral_records_the_rank_and_score_the_matcher_gave(client):
     assert (stored.referred_rank, stored.referred_score) == ranked[chosen]
 
 
+def test_the_rank_a_referral_records_is_the_resident_list_s_own_for_every_post(client):
+    """The referral's rank is computed without the reasons; it still agrees with the list for
+    every post: a crowded post sorted last, and the posts cut off by the limit (None)."""
+    matcher = _matcher()
+    resident = make_resident()
+    crowded = make_post(openings=1)  # first: without the rule, its smaller id would lead
+    posts = [make_post(wage_min=2500 + 100 * i, wage_max=4000 + 100 * i) for i in range(8)]
+    for _ in range(3):
+        make_application(make_resident(), crowded)
+    listed = matcher.rank_posts_for_resident(resident.id, 5)
+    assert len(listed) == 5
+    ranked = {m.post_id: (m.rank, m.score) for m in listed}
+    unlimited = {m.post_id: m for m in matcher.rank_posts_for_resident(resident.id, 100)}
+    assert unlimited[crowded.id].crowded and unlimited[crowded.id].rank == len(unlimited)
+    for post_id in [*unlimited, posts[0].id, crowded.id]:
+        expected = ranked.get(post_id)
+        assert matcher.post_rank_for_resident(resident.id, post_id, 5) == expected
+        whole = (unlimited[post_id].rank, unlimited[post_id].score)
+        assert matcher.post_rank_for_resident(resident.id, post_id, 100) == whole
+
+
 def test_a_referral_to_a_post_the_matcher_does_not_rank_records_no_rank(client):
     _matcher()
     resident = make_resident()  # born 1985: too old for a post that takes up to 30

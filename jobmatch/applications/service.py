@@ -32,7 +32,7 @@ from jobmatch.database import MAX_ID, UtcDateTime, paginate
 from jobmatch.employment import service as employment
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
-from jobmatch.matching.service import rank_posts_for_resident
+from jobmatch.matching.service import post_rank_for_resident
 from jobmatch.notifications.senders import send
 from jobmatch.posts.enums import PostStatus
 from jobmatch.posts.models import Post
@@ -81,10 +81,7 @@ def list_applications(
 
 def referral_rank(resident_id: int, post_id: int) -> tuple[int | None, float | None]:
     """The post's rank and score among the resident's matches now; None when not ranked."""
-    for match in rank_posts_for_resident(resident_id, REFERRAL_RANK_LIMIT):
-        if match.post_id == post_id:
-            return match.rank, match.score
-    return None, None
+    return post_rank_for_resident(resident_id, post_id, REFERRAL_RANK_LIMIT) or (None, None)
 
 
 def _refuse_closed_post(post: Post, today: date) -> None:

@@ -200,11 +200,9 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
         scored = score_eligible(snapshot, ranker, ri, pi, today)
     score = scored.model_score
     moved = np.zeros(len(score), dtype=np.int64)
-    crowded = posts.pending[scored.pi] >= matching.multiple * posts.openings_left[scored.pi]
+    crowded = _crowded(matching, posts, scored.pi)
     if for_resident:
-        # Crowded posts sort after the rest: a score below any real one, order kept among them.
-        key = np.where(crowded, score - 2.0, score)
-        best = top_k(key, posts.ids[scored.pi], limit)
+        best = top_k(_crowded_last(score, crowded), posts.ids[scored.pi], limit)
     else:
         ranked = top_k(score, residents.ids[scored.ri], limit + matching.policy.places)
         order, lifted = matching.policy.reorder(residents.groups[scored.ri[ranked]])
@@ -239,6 +237,35 @@ def _rank(matching, snapshot, ranker, ri, pi, limit: int, for_firm: bool) -> lis
             )
         )
     return matches
+
+
+def _crowded(matching, posts, pi) -> np.ndarray:
+    return posts.pending[pi] >= matching.multiple * posts.openings_left[pi]
+
+
+def _crowded_last(score: np.ndarray, crowded: np.ndarray) -> np.ndarray:
+    """A resident's sort key: crowded posts after the rest (a score below any real one), their
+    order kept among them."""
+    return np.where(crowded, score - 2.0, score)
+
+
+def post_rank_for_resident(resident_id: int, post_id: int, limit: int) -> tuple[int, float] | None:
+    """The post's rank and score in ``rank_posts_for_resident(resident_id, limit)`` (None when
+    not among them), without writing every listed post's reasons: a referral records only these
+    two, and explaining a hundred posts cost more than ranking them."""
+    limit, matching = _check_limit(limit), engine()
+    snapshot, ranker = matching.snapshot(), matching.ranker()
+    r = snapshot.residents.index.get(int(resident_id))
+    if r is None or not snapshot.residents.alive[r]:
+        raise NotFound("未找到该居民。")
+    today, posts = clock.today(), snapshot.posts
+    pi = np.flatnonzero(posts.open_mask(today))
+    scored = score_eligible(snapshot, ranker, np.array([r]), pi, today)
+    key = _crowded_last(scored.model_score, _crowded(matching, posts, scored.pi))
+    for rank, i in enumerate(top_k(key, posts.ids[scored.pi], limit), 1):
+        if int(posts.ids[scored.pi[i]]) == post_id:
+            return rank, round(float(scored.model_score[i]), 6)
+    return None
 
 
 # Access-checked wrappers for the routes.
