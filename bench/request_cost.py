@@ -117,6 +117,7 @@ def _measure(fixture: dict, interview) -> None:
                 started = time.perf_counter()
                 response = call()
                 times[name].append((time.perf_counter() - started) * 1000)
+                response.close()  # as a server does once the body is sent
                 counts[name].append(len(statements))
                 last[name] = list(statements)
                 assert response.status_code < 300, (name, response.status_code, response.text)
