@@ -18,6 +18,7 @@ from jobmatch.residents.importer import import_roster
 from jobmatch.residents.models import Resident
 from jobmatch.training import enrollments
 from tests.factories import (
+    auth_headers,
     make_application,
     make_cohort,
     make_community,
@@ -242,6 +243,23 @@ def test_the_thread_applies_a_commit_and_requests_only_look_for_changes(town):
     assert len(statements) == 2
     assert all("matching_changes" in statement for statement in statements)
     assert cache._thread is not None and cache._thread.is_alive()
+
+
+def test_a_request_s_commit_wakes_the_thread_once_its_answer_is_sent(town, client):
+    """Not at the commit: then the thread reloaded the resident while the request was still
+    reading its answer back, the two taking turns at the interpreter."""
+    resident_id, post_id = town["residents"][0].id, town["posts"][0].id
+    staff = auth_headers(make_quick_user("staff"))
+    cache = service.engine().cache
+    rank_posts_for_resident(resident_id)  # the first build, and the thread started
+    swaps = cache.swaps
+    body = {"resident_id": resident_id, "post_id": post_id}
+    response = client.post("/api/applications", json=body, headers=staff)
+    assert response.status_code == 201
+    assert not cache.wait_for_swap(swaps, timeout=0.5)  # committed, but the answer not sent
+    response.close()  # what a server does once the body is sent
+    assert cache.wait_for_swap(swaps)
+    assert post_id in cache.snapshot.residents.applied[cache.snapshot.residents.index[resident_id]]
 
 
 def test_a_new_day_recounts_the_firm_records_without_reading_residents_again(town):
