@@ -57,6 +57,9 @@ GAP_SECONDS = 300
 # thread.
 CATCH_UP_ROWS = 20
 CATCH_UP_WAIT_SECONDS = 0.2
+# A first load asks again for the ids missing among this many below the newest: ids of
+# transactions that may still commit (later loads look from the last id seen).
+FIRST_LOAD_WINDOW = 1000
 # Built once: composing the statement on every poll cost more than running it.
 POLL = (
     select(MatchingChange.id, MatchingChange.scope, MatchingChange.entity_id)
@@ -96,6 +99,10 @@ class SnapshotCache:
         self.snapshot: Snapshot | None = None
         self.last_id = 0
         self.gaps: dict[int, float] = {}
+        # Set once a skipped id was given up on (older than GAP_SECONDS): should it commit
+        # after all, nothing here would see it, so this process can no longer say that its
+        # snapshot holds every committed change (``current_and_fresh``). A full load clears it.
+        self.unsure = False
         self.lock = threading.Lock()  # one refresher at a time: the thread or refresh_now()
         self.full_loads = 0
         self.residents_reloaded = 0  # resident rows read back from the database (tests count)
@@ -120,33 +127,42 @@ class SnapshotCache:
 
     def current(self) -> Snapshot:
         """The newest snapshot; builds the first one (once, blocking) and starts the thread."""
+        return self.current_and_fresh()[0]
+
+    def current_and_fresh(self) -> tuple[Snapshot, bool]:
+        """``current()``, and whether the snapshot holds every change committed before this
+        call: true when the request's own look found nothing it left to the thread (no busy
+        thread, no rebuild or new day due, no big change) and no skipped id was given up on.
+        Answers kept under the snapshot's versions (matching/answers.py) rely on it."""
         # On one shared connection (the test suite's outer transaction) no thread may read
         # beside the request: changes are applied inline then.
         inline = not self.background or _shared_connection()
         if self.snapshot is None or inline:
             self.refresh_now()
+            fresh = True
         else:
-            self._catch_up()
+            fresh = self._catch_up()
         if not inline:
             self._ensure_thread()
-        return self.snapshot
+        return self.snapshot, fresh and not self.unsure
 
-    def _catch_up(self) -> None:
+    def _catch_up(self) -> bool:
         """Read your writes, in any worker: a request looks for committed changes (an index
         scan that is nearly always empty) and applies a few itself: a one-resident reload of a
         millisecond or so, or the post table after a hire. Anything bigger (an import, a full
-        rebuild) is left to the thread, and the request answers from the snapshot it has."""
+        rebuild) is left to the thread, and the request answers from the snapshot it has.
+        True when nothing committed was left unapplied."""
         if not self.lock.acquire(timeout=CATCH_UP_WAIT_SECONDS):
-            return  # the thread is busy applying: what it applies is swapped in soon
+            return False  # the thread is busy applying: what it applies is swapped in soon
         try:
             now = time.monotonic()
             if self._rebuild_due(now) or self.snapshot.day != clock.today():
                 self._wake.set()
-                return
+                return False
             with db.engine.connect() as connection:
                 rows = connection.execute(self._statement(now), {"last": self.last_id}).all()
             if not rows:
-                return
+                return True
             small = len(rows) <= CATCH_UP_ROWS and all(
                 row.scope == "post" or (row.scope == "resident" and row.entity_id is not None)
                 for row in rows
@@ -155,6 +171,7 @@ class SnapshotCache:
                 self._apply_changes(rows, now)
             else:
                 self._wake.set()
+            return small
         finally:
             self.lock.release()
 
@@ -237,7 +254,10 @@ class SnapshotCache:
                 self._thread.start()
 
     def _statement(self, now: float):
-        self.gaps = {i: t for i, t in self.gaps.items() if now - t < GAP_SECONDS}
+        kept = {i: t for i, t in self.gaps.items() if now - t < GAP_SECONDS}
+        if len(kept) < len(self.gaps):
+            self.unsure = True
+        self.gaps = kept
         if not self.gaps:
             return POLL
         return (
@@ -274,8 +294,13 @@ class SnapshotCache:
     def _full_load(self, now: float) -> None:
         with Session(db.engine) as session:
             last = session.scalar(select(db.func.max(MatchingChange.id))) or 0
+            skipped = _skipped_ids(session, self.last_id, last)
             snapshot = build_snapshot(session, now)
-        self.last_id, self.gaps = last, {}
+        # Ids skipped over may still commit, after this build read its rows: asked for again,
+        # with those already pending (a build forgets none).
+        for missing in skipped:
+            self.gaps.setdefault(missing, now)
+        self.last_id, self.unsure = max(self.last_id, last), False
         # Long-lived objects (each resident's sets and applications, the post records): left
         # to the cyclic collector, each full collection walked them all, a pause of seconds at
         # 100,000 residents in whichever request or refresh set it off. They hold no cycles,
@@ -347,6 +372,20 @@ class SnapshotCache:
         """Wait until more than ``swaps_seen`` snapshots were swapped in (tests of the thread)."""
         with self._swapped:
             return self._swapped.wait_for(lambda: self.swaps > swaps_seen, timeout)
+
+
+def _skipped_ids(session: Session, last_seen: int, newest: int) -> list[int]:
+    """The ids up to ``newest`` missing from matching_changes past ``last_seen`` (or, on a
+    first load, past a window below ``newest``): transactions still open, or rolled back."""
+    floor = last_seen if last_seen else max(newest - FIRST_LOAD_WINDOW, 0)
+    if newest <= floor:
+        return []
+    present = set(
+        session.scalars(
+            select(MatchingChange.id).where(MatchingChange.id > floor, MatchingChange.id <= newest)
+        )
+    )
+    return [i for i in range(floor + 1, newest + 1) if i not in present]
 
 
 def _run(cache_ref, app, stop: threading.Event, wake: threading.Event, interval: float) -> None:

@@ -1,6 +1,6 @@
 """GET /api/posts and /api/posts/{id} for anyone; POST and PATCH staff or the owning firm."""
 
-from flask import jsonify
+from flask import current_app, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,6 +11,7 @@ from jobmatch.accounts.auth import (
     require_user,
 )
 from jobmatch.api_docs import secured
+from jobmatch.matching.answers import kept_answer
 from jobmatch.posts import service
 from jobmatch.posts.models import Post
 from jobmatch.posts.schemas import PostCreate, PostFilters, PostOut, PostUpdate
@@ -33,12 +34,14 @@ class Posts(MethodView):
     @blp.paginate(page_size=20)
     def get(self, filters, pagination_parameters):
         """List posts by id, filtered by category, firm, status, occupation and skills."""
-        rows, total = service.list_post_rows(
-            filters, pagination_parameters.page, pagination_parameters.page_size
+        page, page_size = pagination_parameters.page, pagination_parameters.page_size
+        body, total = kept_answer(
+            "api.posts",
+            (_arguments(filters), page, page_size),
+            lambda: (_page(filters, page, page_size), True),
         )
         pagination_parameters.item_count = total
-        # PostOut's JSON built directly (PostRow.as_json); the schema documents it.
-        return jsonify([row.as_json() for row in rows])
+        return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
     @secured(blp, 403, roles=POST_EDITORS, descriptions={403: "Not staff, nor a user of that firm"})
     @blp.arguments(PostCreate)
@@ -47,6 +50,23 @@ class Posts(MethodView):
         """Publish a post (staff, or a firm user for its own firm)."""
         post = service.create_post(require_user(), data)
         return post, 201, etag_header(post)
+
+
+def _page(filters: dict, page: int, page_size: int) -> tuple[bytes, int]:
+    """The JSON of one page and the count of all matches."""
+    rows, total = service.list_post_rows(filters, page, page_size)
+    # PostOut's JSON built directly (PostRow.as_json); the schema documents it.
+    return jsonify([row.as_json() for row in rows]).get_data(), total
+
+
+def _arguments(filters: dict) -> tuple:
+    """The loaded filters as a key: every value hashable, in a fixed order."""
+    return tuple(
+        sorted(
+            (name, tuple(value) if isinstance(value, list) else value)
+            for name, value in filters.items()
+        )
+    )
 
 
 @blp.route("/<int:post_id>")

@@ -1,7 +1,7 @@
 """The open posts, for anyone: filters by category, firm, skill, shift and wage; and one post's
 own page (for a signed-in resident, with the way from home and their application)."""
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, session
 from sqlalchemy import func, select
 
 from jobmatch.accounts.enums import Role
@@ -12,6 +12,7 @@ from jobmatch.errors import Invalid
 from jobmatch.extensions import db
 from jobmatch.firms import service as firms
 from jobmatch.firms.models import Firm
+from jobmatch.matching.answers import kept_answer
 from jobmatch.posts import service as posts
 from jobmatch.posts.commute import commute_to
 from jobmatch.posts.models import SHIFTS
@@ -28,15 +29,25 @@ MAX_PAGE = 100_000
 
 @blp.get("/")
 def index():
-    """Open posts, those still hiring first, with each one's openings left."""
+    """Open posts, those still hiring first, with each one's openings left. A visitor not
+    signed in, with no message waiting, gets the page kept for these arguments at this version
+    of the posts (matching/answers.py); a signed-in user's page differs (menu, form token)."""
     args = request.args
     raw = {key: args.get(key, "").strip() for key in ("category", "firm_id", "skill", "shift")}
     raw["wage"] = args.get("wage", "").strip()
+    page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    if web_user() is not None or session.get("_flashes"):
+        return _index_page(raw, page)[0]
+    arguments = (tuple(raw.items()), page, request.script_root)
+    return kept_answer("web.index", arguments, lambda: _index_page(raw, page))
+
+
+def _index_page(raw: dict, page: int) -> tuple[str, bool]:
+    """The page, and whether it may be kept (not with errors: those are rendered afresh)."""
     filters, errors = _service_filters(raw)
     wage, shift = _page_filters(raw, errors)
 
     shown, total, versions = [], 0, None
-    page = min(max(args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     if not errors:
         try:
             shown, total, versions = posts.list_open_posts(
@@ -46,7 +57,7 @@ def index():
             errors = domain_errors(error)
     firm_options, skill_options = _options(versions)
     skill_names = dict(skill_options)
-    return render_template(
+    html = render_template(
         "index.html",
         posts=shown,
         total=total,
@@ -61,6 +72,7 @@ def index():
             for post in shown
         },
     )
+    return html, not errors
 
 
 # What the firm and skill lists of the filter form depend on, read along with the page of
