@@ -14,33 +14,21 @@ import io
 import os
 import tempfile
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
-from import_roster import cpu_seconds, make_app, messy_roster, roster_file, seed
-from sqlalchemy import make_url
+from import_roster import (
+    cpu_seconds,
+    make_app,
+    messy_roster,
+    postgres_database,
+    roster_file,
+    seed,
+)
 
 from jobmatch.extensions import db
 from jobmatch.training.cohort_roster import MAX_ROWS
 from jobmatch.training.models import Cohort, Program
-
-
-def postgres_database(server: str, prefix: str):
-    import psycopg
-
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin_url = make_url(server).set(drivername="postgresql")
-    admin_dsn = admin_url.render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = admin_url.set(drivername="postgresql+psycopg", database=name)
-    return url.render_as_string(hide_password=False), drop
 
 
 def measure(database_url: str, workdir: Path, filename: str, content: bytes) -> list[str]:

@@ -172,10 +172,12 @@ def _status_mb(field: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _postgres_database(server: str) -> tuple[str, callable]:
+def postgres_database(server: str, prefix: str = "jobmatch_bench") -> tuple[str, callable]:
+    """A scratch database on ``server`` named ``prefix_<random>``: its URL, and a function that
+    drops it."""
     import psycopg
 
-    name = f"jobmatch_bench_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin_url = make_url(server).set(drivername="postgresql")
     admin_dsn = admin_url.render_as_string(hide_password=False)
     with psycopg.connect(admin_dsn, autocommit=True) as conn:
@@ -296,7 +298,7 @@ def in_child(args: list[str]) -> dict:
 def database(backend: str, workdir: Path):
     if backend == "sqlite":
         return f"sqlite:///{workdir / 'bench.sqlite'}", None
-    return _postgres_database(os.environ["JOBMATCH_BENCH_POSTGRES"])
+    return postgres_database(os.environ["JOBMATCH_BENCH_POSTGRES"])
 
 
 def child_main(args) -> None:

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from import_roster import COMMUNITIES, _postgres_database, messy_roster, roster_file  # noqa: E402
+from import_roster import COMMUNITIES, messy_roster, postgres_database, roster_file  # noqa: E402
 from match_data import FIELD_KEY  # noqa: E402
 
 
@@ -316,7 +316,7 @@ def main() -> None:
     for size in [int(s) for s in args.sizes.split(",")]:
         workdir = Path(tempfile.mkdtemp(prefix="jobmatch-scale-"))
         if args.postgres:
-            url, drop = _postgres_database(args.postgres)
+            url, drop = postgres_database(args.postgres)
         else:
             url, drop = f"sqlite:///{workdir / 'scale.db'}", lambda: None
         print(f"{size:,} residents on {url.split(':')[0]}")
