@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, Select, event, func, select, text
+from sqlalchemy import DateTime, MetaData, Select, event, func, select, text, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -87,6 +87,28 @@ def paginate(statement: Select, page: int, page_size: int) -> tuple[list, int]:
     if len(statement.column_descriptions) == 1:
         return list(db.session.scalars(page_statement)), total
     return list(db.session.execute(page_statement)), total
+
+
+# An execution option set on a statement that only takes a row lock (lock_row): change
+# tracking (matching/tracking.py) reads it and records no change for it.
+ROW_LOCK = "jobmatch_row_lock"
+
+
+def lock_row(model, row_id: int) -> bool:
+    """Take ``model``'s row ``row_id`` lock for the rest of the transaction; whether it exists.
+
+    The lock is an UPDATE stamping ``updated_at``: SQLite has no SELECT ... FOR UPDATE, and an
+    UPDATE takes its write lock there as it takes the row's lock on PostgreSQL. Nothing else
+    changes, and the statement says so (ROW_LOCK): counted as a change, a cohort's lock, taken by
+    every enrolment, would make every server read its whole matching snapshot again.
+    """
+    from jobmatch.extensions import db  # imported here: extensions imports this module
+
+    locked = db.session.execute(
+        update(model).where(model.id == row_id).values(updated_at=utcnow()),
+        execution_options={"synchronize_session": False, ROW_LOCK: True},
+    )
+    return locked.rowcount > 0
 
 
 class Versioned:

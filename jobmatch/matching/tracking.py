@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from jobmatch.applications.models import Application
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community, Grid
+from jobmatch.database import ROW_LOCK
 from jobmatch.firms.models import Firm
 from jobmatch.matching.models import MatchingChange
 from jobmatch.posts.models import Post
@@ -146,8 +147,8 @@ def _after_flush(session: Session, flush_context) -> None:
 def _bulk_statement(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    if state.is_update and _only_stamps(state.statement):
-        return
+    if state.execution_options.get(ROW_LOCK):
+        return  # database.lock_row: a lock, no change
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
     scopes = _TABLE_SCOPES.get(name, ())
@@ -164,15 +165,6 @@ def _bulk_statement(state) -> None:
             _write(state.session, {("post", pid) for pid in named})
             return
     _write(state.session, {(scope, None) for scope in scopes})
-
-
-def _only_stamps(statement) -> bool:
-    """An update setting nothing but ``updated_at``: a row lock (training.service.lock_cohort,
-    taken by every enrolment), which changes nothing matching reads. Named, a cohort's would
-    be "all": every server rebuilding the whole snapshot for each person enrolled. A statement
-    whose values cannot be read is counted as a change."""
-    values = getattr(statement, "_values", None) or {}
-    return {getattr(column, "key", column) for column in values} == {"updated_at"}
 
 
 def _touched(state, table, key: str) -> set[int] | None:

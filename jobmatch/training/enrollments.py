@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 
 from jobmatch import clock
 from jobmatch.accounts.models import User
-from jobmatch.database import paginate, utcnow
+from jobmatch.database import lock_row, paginate, utcnow
 from jobmatch.errors import Conflict, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.residents.models import ResidentSkill
@@ -142,11 +142,7 @@ def enroll(actor: User, cohort_id: int, resident_id: int) -> Enrollment:
 
 def _lock_enrollment(actor: User, enrollment_id: int) -> Enrollment:
     require_staff(actor)
-    locked = db.session.execute(
-        update(Enrollment).where(Enrollment.id == enrollment_id).values(updated_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    )
-    if locked.rowcount == 0:
+    if not lock_row(Enrollment, enrollment_id):
         raise NotFound("没有这条报名记录。")
     return db.session.get(Enrollment, enrollment_id, populate_existing=True)
 

@@ -10,7 +10,7 @@ lock reads what the transactions that held it before have committed.
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from jobmatch import clock
@@ -19,7 +19,7 @@ from jobmatch.accounts.enums import Role
 from jobmatch.accounts.models import User
 from jobmatch.catalogue.models import Occupation, Skill
 from jobmatch.communities.models import Community
-from jobmatch.database import paginate, utcnow
+from jobmatch.database import lock_row, paginate
 from jobmatch.errors import Conflict, Forbidden, Invalid, NotFound
 from jobmatch.extensions import db
 from jobmatch.firms.models import Firm
@@ -50,11 +50,7 @@ def list_enrollments_for_resident(actor: User | None, resident_id: int) -> list[
 
 def lock_cohort(cohort_id: int) -> Cohort:
     """Take the cohort's lock for the rest of the transaction; answer it as it is now."""
-    locked = db.session.execute(
-        update(Cohort).where(Cohort.id == cohort_id).values(updated_at=utcnow()),
-        execution_options={"synchronize_session": False},
-    )
-    if locked.rowcount == 0:
+    if not lock_row(Cohort, cohort_id):
         raise NotFound("没有这个培训班。")
     return db.session.get(Cohort, cohort_id, populate_existing=True)
 
