@@ -51,10 +51,6 @@ class AnswerCache:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
 
 def _answers() -> AnswerCache:
     """This app's answers. Never cleared: a post table's version is never handed out twice in
